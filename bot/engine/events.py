@@ -1,0 +1,68 @@
+"""What goes into the engine (Event) and what comes out (Reply, Button).
+
+Plain dataclasses: adapters translate their channel's updates into Events and Replies into
+their channel's messages. Nothing here knows about Telegram or terminals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CALLBACK_DATA_MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES:
+            raise ValueError(f"button data over {CALLBACK_DATA_MAX_BYTES} bytes: {self.data!r}")
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+    def all_buttons(self) -> list[Button]:
+        return [b for row in self.buttons for b in row]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a person did.
+
+    kind: "text" (typed or caption), "button" (data), "command" (name + args),
+    "start" (payload, from a deep link or a first /start), "other" (a sticker, voice note...:
+    `text` names the kind).
+    lang_hint: the channel's idea of the person's language (Telegram's language_code), used
+    only for a new session.
+    """
+
+    kind: str
+    text: str = ""
+    data: str = ""
+    command: str = ""
+    args: str = ""
+    lang_hint: str | None = None
+
+    @classmethod
+    def message(cls, text: str, lang_hint: str | None = None) -> "Event":
+        return cls("text", text=text, lang_hint=lang_hint)
+
+    @classmethod
+    def button(cls, data: str, lang_hint: str | None = None) -> "Event":
+        return cls("button", data=data, lang_hint=lang_hint)
+
+    @classmethod
+    def cmd(cls, name: str, args: str = "", lang_hint: str | None = None) -> "Event":
+        return cls("command", command=name.lower().lstrip("/"), args=args, lang_hint=lang_hint)
+
+    @classmethod
+    def start(cls, payload: str = "", lang_hint: str | None = None) -> "Event":
+        return cls("start", args=payload, lang_hint=lang_hint)
+
+    @classmethod
+    def other(cls, what: str, lang_hint: str | None = None) -> "Event":
+        return cls("other", text=what, lang_hint=lang_hint)
