@@ -1,0 +1,1 @@
+"""Adapters: thin layers that carry engine Replies to a channel (terminal, Telegram)."""

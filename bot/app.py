@@ -1,0 +1,44 @@
+"""The composition root: content + store + tools -> an Engine. Adapters call build_engine()."""
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT_DIR = REPO_DIR / "content"
+
+# Each entry: "module:factory", called as factory(content, store) -> Tool.
+TOOL_FACTORIES: list[str] = [
+    "bot.offers.tool:make_tool",
+    "bot.registry.tool:make_tools",
+]
+
+
+def content_dir(arg: str | os.PathLike[str] | None = None) -> Path:
+    return Path(arg or os.environ.get("BOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
+
+
+def make_tools(content: Any, store: Any) -> list[Any]:
+    tools: list[Any] = []
+    for spec in TOOL_FACTORIES:
+        mod_name, _, attr = spec.partition(":")
+        made = getattr(importlib.import_module(mod_name), attr)(content, store)
+        if made is None:
+            continue
+        tools.extend(made if isinstance(made, (list, tuple)) else [made])
+    return tools
+
+
+def build_engine(content_path: str | os.PathLike[str] | None = None, store: Any = None, db_path: str | None = None):
+    """Load and validate content (raises ContentError on any problem), open the store, wire tools."""
+    from bot.content_loader import load_content
+    from bot.engine import Engine
+    from bot.store import open_store
+
+    content = load_content(content_dir(content_path))
+    if store is None:
+        store = open_store(db_path)
+    tools = make_tools(content, store)
+    return Engine(content, store, tools=tools)

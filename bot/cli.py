@@ -1,0 +1,90 @@
+"""Command line: `python -m bot <command>` (also installed as `migrasi-aman`)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Feature packages that add their own sub-commands: module with add_parser(subparsers).
+FEATURE_CLIS = [
+    "bot.adapters.telegram.cli",
+    "bot.offers.cli",
+    "bot.registry.cli",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Migrasi Aman chatbot")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("chat", help="chat with the bot in this terminal (no Telegram needed)")
+    p.add_argument("--lang", help="language to start in (default: the content's first)")
+    p.add_argument("--content", help="content folder (default: BOT_CONTENT_DIR or ./content)")
+    p.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    p.add_argument("--user", default="term:local", help=argparse.SUPPRESS)
+    p.set_defaults(func=_chat)
+
+    p = sub.add_parser("content", help="content tools")
+    csub = p.add_subparsers(dest="content_command", metavar="SUBCOMMAND")
+    c = csub.add_parser("check", help="validate the content; exit 1 listing every problem")
+    c.add_argument("--content", help="content folder")
+    c.set_defaults(func=_content_check)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    p = sub.add_parser("classify", help="label messages from standard input, one JSON per line")
+    p.add_argument("--content", help="content folder")
+    p.set_defaults(func=_classify)
+
+    for name in FEATURE_CLIS:
+        importlib.import_module(name).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _chat(args) -> int:
+    from bot.adapters.terminal import run_terminal_chat
+
+    return run_terminal_chat(content=args.content, lang=args.lang, db=args.db, user=args.user)
+
+
+def _content_check(args) -> int:
+    from bot.content_loader.check import run_check
+
+    return run_check(args.content)
+
+
+def _classify(args) -> int:
+    import json
+
+    from bot.app import content_dir
+    from bot.content_loader import ContentError, load_content
+    from bot.engine.intents import IntentMatcher
+
+    try:
+        content = load_content(content_dir(args.content))
+    except ContentError as e:
+        print(e.report(), file=sys.stderr)
+        return 1
+    matcher = IntentMatcher(content)
+    out = sys.stdout
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        intent, score = matcher.classify(text)
+        out.write(json.dumps({"text": text, "intent": intent, "score": round(score, 1)}, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
