@@ -54,6 +54,8 @@ class Tool:
     def on_button(self, ctx: ToolContext, payload: str) -> list[Reply] | None:
         return None
 
-    def validate_content(self, content: Any) -> list[str]:
-        """Problems with the content this tool needs (listed by `content check`)."""
+    def validate_content(self, content: Any) -> list[Any]:
+        """Problems (bot.content_loader.problems.Problem) with the content this tool needs,
+        beyond what content/schema.json checks; listed by `content check`, and any error stops
+        the bot from starting."""
         return []
