@@ -1,0 +1,58 @@
+"""`python -m bot content check`: every problem with file and line; exit 1 on any error."""
+from __future__ import annotations
+
+import sys
+
+from bot.content_loader.loader import check_content
+from bot.content_loader.problems import Problem
+
+
+def full_check(directory) -> list[Problem]:
+    """Schema and cross-file rules, then the tools' own rules (red flags, recruiter check)."""
+    content, problems = check_content(directory)
+    if content is None:
+        return problems
+    from bot.app import make_tools
+    from bot.store.memory import MemoryStore
+
+    try:
+        tools = make_tools(content, MemoryStore())
+    except Exception as e:  # a tool that cannot even start on this content
+        return problems + [Problem("(tools)", 0, f"a tool failed to load the content: {e}")]
+    names = {t.name for t in tools}
+    for mid, m in content.modules.items():
+        rel = content.module_files[mid]
+        for nid, node in m["nodes"].items():
+            refs = [("tool",)] if "tool" in node else []
+            refs += [("buttons", i, "tool") for i, b in enumerate(node.get("buttons", [])) if "tool" in b]
+            for ref in refs:
+                value = node
+                for k in ref:
+                    value = value[k]
+                if value not in names:
+                    problems.append(
+                        Problem(rel, content.line(rel, "nodes", nid, *ref), f"tool {value!r} does not exist (known: {', '.join(sorted(names)) or 'none'})")
+                    )
+    for t in tools:
+        problems.extend(t.validate_content(content))
+    return problems
+
+
+def run_check(directory=None) -> int:
+    from bot.app import content_dir
+
+    base = content_dir(directory)
+    problems = sorted(full_check(base))
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for p in errors + warnings:
+        print(p)
+    if errors:
+        print(f"\n{len(errors)} error(s), {len(warnings)} warning(s) in {base}: the bot will not start until the errors are fixed.")
+        return 1
+    print(f"content OK: {base} ({len(warnings)} warning(s))")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_check(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -1,0 +1,329 @@
+"""Load content/ and check all of it: JSON Schema per file, then the rules across files.
+
+`load_content(dir)` returns a Content or raises ContentError listing every problem with its file
+and line. The bot refuses to start on an error; warnings (a long message, an old contact date)
+are only reported by `content check`.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import fnmatch
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from bot.content_loader.problems import ContentError, Problem
+from bot.content_loader.yaml_lines import YamlProblem, line_of, load_with_lines
+
+# Which schema definition checks which file (paths relative to the content folder).
+FILE_KINDS: list[tuple[str, str, bool]] = [  # (glob, $defs name, required)
+    ("settings.yaml", "settings", True),
+    ("modules/*.yaml", "module", True),
+    ("contacts.yaml", "contacts_file", True),
+    ("emergency.yaml", "emergency_file", True),
+    ("intents.yaml", "intents_file", True),
+    ("about.yaml", "about_file", True),
+    ("redflags.yaml", "redflags_file", False),
+    ("recruiter_check.yaml", "recruiter_check_file", False),
+]
+
+SOFT_LIMIT = 600  # characters: a lesson message for a phone screen
+HARD_LIMIT = 4096  # Telegram's message limit
+LABEL_LIMIT = 64
+STALE_CONTACT_DAYS = 2 * 365
+EMBASSY = "embassy"  # in a node's contacts: the missions of the person's country
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass
+class Content:
+    dir: Path
+    languages: list[str]
+    language_names: dict[str, str]
+    modules: dict[str, dict[str, Any]]  # id -> module, in menu order
+    contacts: dict[str, dict[str, Any]]
+    countries: dict[str, dict[str, Any]]
+    emergency: dict[str, Any]
+    intents: dict[str, dict[str, Any]]
+    normalize: dict[str, str]
+    about: dict[str, Any]
+    files: dict[str, Any] = field(default_factory=dict)  # relpath -> parsed YAML
+    lines: dict[str, dict[tuple, int]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    module_files: dict[str, str] = field(default_factory=dict)  # module id -> relpath
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def line(self, relpath: str, *keys: Any) -> int:
+        return line_of(self.lines.get(relpath, {}), tuple(keys))
+
+    def t(self, text: Any, lang: str) -> str:
+        """A text mapping in lang (falling back to the default language)."""
+        if isinstance(text, dict):
+            return text.get(lang) or text.get(self.default_language) or next(iter(text.values()), "")
+        return str(text or "")
+
+    def lang_name(self, lang: str) -> str:
+        return self.language_names.get(lang, lang)
+
+
+@lru_cache(maxsize=4)
+def _validator(schema_path: str, mtime: float) -> Draft202012Validator:
+    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _schema_problems(validator: Draft202012Validator, kind: str, data: Any, rel: str, lines) -> list[Problem]:
+    sub = {"$ref": f"#/$defs/{kind}"}
+    v = validator.evolve(schema={**validator.schema, **sub})
+    out = []
+    for err in v.iter_errors(data):
+        if err.context:  # oneOf/anyOf: say what the closest alternative needed
+            err = best_match(err.context) or err
+        path = tuple(err.absolute_path)
+        where = "/".join(str(p) for p in path) or "(top)"
+        out.append(Problem(rel, line_of(lines, path), f"{where}: {_short(err.message)}"))
+    return out
+
+
+def _short(msg: str) -> str:
+    return msg if len(msg) <= 240 else msg[:237] + "..."
+
+
+def load_content(directory: str | Path) -> Content:
+    """Load and check content; raise ContentError if anything is wrong."""
+    content, problems = check_content(directory)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or content is None:
+        raise ContentError(problems)
+    return content
+
+
+def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]:
+    """Every problem (errors and warnings) and, when there is no error, the Content."""
+    base = Path(directory)
+    problems: list[Problem] = []
+    if not base.is_dir():
+        return None, [Problem(str(base), 0, "content folder not found")]
+    schema_path = base / "schema.json"
+    try:
+        validator = _validator(str(schema_path), schema_path.stat().st_mtime)
+    except FileNotFoundError:
+        return None, [Problem("schema.json", 0, "missing: the JSON Schema for content")]
+    except Exception as e:  # broken schema is an error in content too
+        return None, [Problem("schema.json", 0, f"invalid JSON Schema: {e}")]
+
+    files: dict[str, Any] = {}
+    lines: dict[str, dict[tuple, int]] = {}
+    kinds: dict[str, str] = {}
+    all_yaml = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.y*ml"))
+    for glob, kind, required in FILE_KINDS:
+        matched = [r for r in all_yaml if fnmatch.fnmatch(r, glob) and r.count("/") == glob.count("/")]
+        if required and not matched:
+            problems.append(Problem(glob, 0, "missing: at least one file like this is required"))
+        for rel in matched:
+            kinds[rel] = kind
+    for rel in all_yaml:
+        if rel not in kinds:
+            problems.append(Problem(rel, 0, "not a content file the bot knows; it is ignored", "warning"))
+            continue
+        if not rel.endswith(".yaml"):
+            problems.append(Problem(rel, 0, "use the .yaml ending", "error"))
+            continue
+        try:
+            raw = (base / rel).read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            problems.append(Problem(rel, 0, f"not UTF-8 text ({e.reason} at byte {e.start})"))
+            continue
+        try:
+            data, file_lines, dups = load_with_lines(raw)
+        except YamlProblem as e:
+            problems.append(Problem(rel, e.line, e.message))
+            continue
+        problems += [Problem(rel, ln, msg) for ln, msg in dups]
+        if data is None:
+            problems.append(Problem(rel, 0, "the file is empty"))
+            continue
+        schema_errors = _schema_problems(validator, kinds[rel], data, rel, file_lines)
+        problems += schema_errors
+        if not schema_errors:
+            files[rel] = data
+            lines[rel] = file_lines
+
+    if "settings.yaml" not in files:
+        return None, problems
+    languages = list(files["settings.yaml"]["languages"])
+    checker = _Checker(base, files, lines, languages, problems)
+    checker.run()
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+
+    modules = {}
+    module_files = {}
+    for rel in sorted((r for r in files if r.startswith("modules/")), key=lambda r: (files[r]["order"], r)):
+        modules[files[rel]["id"]] = files[rel]
+        module_files[files[rel]["id"]] = rel
+    contacts_file = files["contacts.yaml"]
+    content = Content(
+        dir=base,
+        languages=languages,
+        language_names=dict(files["settings.yaml"].get("language_names") or {}),
+        modules=modules,
+        contacts=contacts_file["contacts"],
+        countries=contacts_file["countries"],
+        emergency=files["emergency.yaml"],
+        intents=files["intents.yaml"]["intents"],
+        normalize={str(k).lower(): str(v).lower() for k, v in (files["intents.yaml"].get("normalize") or {}).items()},
+        about=files["about.yaml"],
+        files=files,
+        lines=lines,
+        warnings=[p for p in problems if p.severity != "error"],
+        module_files=module_files,
+    )
+    return content, problems
+
+
+class _Checker:
+    """The rules JSON Schema cannot express: translations, links, reachability, quizzes, dates."""
+
+    def __init__(self, base: Path, files, lines, languages: list[str], problems: list[Problem]) -> None:
+        self.base, self.files, self.lines, self.languages, self.problems = base, files, lines, languages, problems
+
+    def err(self, rel: str, path: tuple, msg: str, severity: str = "error") -> None:
+        self.problems.append(Problem(rel, line_of(self.lines.get(rel, {}), path), msg, severity))
+
+    def run(self) -> None:
+        for rel, data in self.files.items():
+            self.check_texts(rel, data, ())
+        contacts = self.files.get("contacts.yaml", {}).get("contacts", {})
+        self.check_contacts(contacts)
+        modules = {rel: d for rel, d in self.files.items() if rel.startswith("modules/")}
+        module_ids = {}
+        intents_seen: dict[str, str] = {}
+        for rel, m in modules.items():
+            if m["id"] != Path(rel).stem:
+                self.err(rel, ("id",), f"id {m['id']!r} must match the file name {Path(rel).stem!r}")
+            if m["id"] in module_ids:
+                self.err(rel, ("id",), f"module id {m['id']!r} is also used by {module_ids[m['id']]}")
+            module_ids[m["id"]] = rel
+            if m["intent"] in intents_seen:
+                self.err(rel, ("intent",), f"intent {m['intent']!r} is also used by {intents_seen[m['intent']]}")
+            intents_seen[m["intent"]] = rel
+        for rel, m in modules.items():
+            self.check_module(rel, m, set(module_ids), set(contacts))
+        for rel, key in (("emergency.yaml", "contacts"),):
+            for i, cid in enumerate(self.files.get(rel, {}).get(key, [])):
+                if cid not in contacts and cid != EMBASSY:
+                    self.err(rel, (key, i), f"contact {cid!r} is not in contacts.yaml")
+        for code, country in self.files.get("contacts.yaml", {}).get("countries", {}).items():
+            for i, cid in enumerate(country.get("missions", [])):
+                if cid not in contacts:
+                    self.err("contacts.yaml", ("countries", code, "missions", i), f"mission {cid!r} is not in contacts")
+        intents = self.files.get("intents.yaml", {}).get("intents", {})
+        for name in ("menu", "language"):
+            if "intents.yaml" in self.files and name not in intents:
+                self.err("intents.yaml", ("intents",), f"the {name!r} intent is required")
+
+    # -- texts: every language present, lengths ---------------------------------------------
+    def is_text(self, v: Any) -> bool:
+        return isinstance(v, dict) and v and all(isinstance(k, str) and LANG_RE.match(k) for k in v) and all(
+            isinstance(x, str) for x in v.values()
+        )
+
+    def check_texts(self, rel: str, v: Any, path: tuple) -> None:
+        if self.is_text(v) and path and path[-1] not in ("normalize", "language_names"):
+            for lang in self.languages:
+                if lang not in v:
+                    self.err(rel, path, f"missing the {lang!r} translation")
+            for lang in v:
+                if lang not in self.languages:
+                    self.err(rel, path + (lang,), f"language {lang!r} is not in settings.yaml", "warning")
+            is_label = path[-1] in ("label", "title") or (len(path) >= 2 and path[-2] == "countries")
+            for lang, s in v.items():
+                n = len(s)
+                if is_label and n > LABEL_LIMIT:
+                    self.err(rel, path + (lang,), f"button label is {n} characters (limit {LABEL_LIMIT})")
+                elif n > HARD_LIMIT:
+                    self.err(rel, path + (lang,), f"message is {n} characters (Telegram's limit is {HARD_LIMIT})")
+                elif n > SOFT_LIMIT and not is_label:
+                    self.err(rel, path + (lang,), f"message is {n} characters; keep lessons under about {SOFT_LIMIT}", "warning")
+            return
+        if isinstance(v, dict):
+            if path and path[-1] == "keywords" and all(isinstance(x, list) for x in v.values()):
+                for lang in self.languages:
+                    if lang not in v:
+                        self.err(rel, path, f"no keywords in {lang!r}: free text in that language will not reach this", "warning")
+                return
+            for k, x in v.items():
+                self.check_texts(rel, x, path + (k,))
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                self.check_texts(rel, x, path + (i,))
+
+    # -- contacts ----------------------------------------------------------------------------
+    def check_contacts(self, contacts: dict[str, Any]) -> None:
+        today = _dt.date.today()
+        for cid, c in contacts.items():
+            try:
+                seen = _dt.date.fromisoformat(c["seen"])
+            except ValueError:
+                self.err("contacts.yaml", ("contacts", cid, "seen"), f"seen {c['seen']!r} is not a real date")
+                continue
+            if seen > today:
+                self.err("contacts.yaml", ("contacts", cid, "seen"), f"seen {c['seen']} is in the future")
+            elif (today - seen).days > STALE_CONTACT_DAYS:
+                self.err(
+                    "contacts.yaml",
+                    ("contacts", cid, "seen"),
+                    f"contact {cid!r} was last confirmed {c['seen']}: re-check it on the agency's own site",
+                    "warning",
+                )
+
+    # -- modules: links, reachability, quizzes -----------------------------------------------
+    def check_module(self, rel: str, m: dict[str, Any], module_ids: set[str], contact_ids: set[str]) -> None:
+        nodes: dict[str, Any] = m["nodes"]
+        if m["start"] not in nodes:
+            self.err(rel, ("start",), f"start node {m['start']!r} does not exist")
+        edges: dict[str, set[str]] = {n: set() for n in nodes}
+        for name, node in nodes.items():
+            p = ("nodes", name)
+            for key in ("next",):
+                if key in node:
+                    if node[key] not in nodes:
+                        self.err(rel, p + (key,), f"{key}: node {node[key]!r} does not exist in this module")
+                    edges[name].add(node[key])
+            for i, b in enumerate(node.get("buttons", [])):
+                bp = p + ("buttons", i)
+                if "goto" in b:
+                    if b["goto"] not in nodes:
+                        self.err(rel, bp + ("goto",), f"button points to node {b['goto']!r}, which does not exist")
+                    edges[name].add(b["goto"])
+                if "module" in b and b["module"] not in module_ids:
+                    self.err(rel, bp + ("module",), f"button points to module {b['module']!r}, which does not exist")
+            for i, cid in enumerate(node.get("contacts", [])):
+                if cid != EMBASSY and cid not in contact_ids:
+                    self.err(rel, p + ("contacts", i), f"contact {cid!r} is not in contacts.yaml")
+            if "quiz" in node:
+                right = [o for o in node["quiz"]["options"] if o.get("correct") is True]
+                if len(right) != 1:
+                    self.err(rel, p + ("quiz",), f"a quiz needs exactly one right answer (correct: true); it has {len(right)}")
+        if m["start"] in nodes:
+            seen = {m["start"]}
+            todo = [m["start"]]
+            while todo:
+                for nxt in edges.get(todo.pop(), ()):
+                    if nxt in nodes and nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            for name in nodes:
+                if name not in seen:
+                    self.err(rel, ("nodes", name), f"node {name!r} cannot be reached from start {m['start']!r}")
