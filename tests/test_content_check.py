@@ -1,0 +1,261 @@
+"""Every kind of broken content is rejected, naming the right file and line."""
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from bot.content_loader import ContentError, check_content, load_content
+from bot.content_loader.check import full_check
+
+MARK = "PENANDA_UJI"
+
+
+def _rw(path, mutate):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mutate(data)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    path.write_text(text, encoding="utf-8")
+    return text.splitlines()
+
+
+def _line_of(lines, needle):
+    hits = [i + 1 for i, ln in enumerate(lines) if needle in ln]
+    assert len(hits) == 1, (needle, hits)
+    return hits[0]
+
+
+def _errors(problems, file):
+    return [p for p in problems if p.severity == "error" and p.file == file]
+
+
+def _first_text_node(module):
+    for nid, node in module["nodes"].items():
+        if "text" in node and "quiz" not in node:
+            return nid, node
+    raise AssertionError("no text node")
+
+
+def test_shipped_content_is_clean(content):
+    problems = full_check(content.dir)
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_yaml_syntax_error_names_file_and_line(content_copy):
+    f = content_copy / "about.yaml"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    lines.append("broken: [unclosed, list")
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, problems = check_content(content_copy)
+    errs = _errors(problems, "about.yaml")
+    assert errs and "syntax" in errs[0].message.lower()
+    assert abs(errs[0].line - len(lines)) <= 1
+
+
+def test_missing_translation(content_copy):
+    f = content_copy / "modules" / "recruiter.yaml"
+
+    def mutate(m):
+        nid, node = _first_text_node(m)
+        node["text"] = {"id": MARK + " teks tanpa terjemahan"}
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/recruiter.yaml") if "'en'" in p.message]
+    assert errs, problems
+    assert errs[0].line in (_line_of(lines, MARK) - 1, _line_of(lines, MARK))
+
+
+def test_button_pointing_nowhere(content_copy):
+    f = content_copy / "modules" / "fake_offer.yaml"
+
+    def mutate(m):
+        node = next(n for n in m["nodes"].values() if n.get("buttons"))
+        node["buttons"][0] = {"label": {"id": "Lanjut", "en": "Next"}, "goto": "tidak_ada_" + MARK.lower()[:5]}
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/fake_offer.yaml") if "does not exist" in p.message]
+    assert errs
+    assert errs[0].line == _line_of(lines, "goto: tidak_ada_")
+
+
+def test_button_to_missing_module(content_copy):
+    f = content_copy / "modules" / "help.yaml"
+
+    def mutate(m):
+        node = next(n for n in m["nodes"].values() if n.get("buttons"))
+        node["buttons"].append({"label": {"id": "Ke modul", "en": "To module"}, "module": "modul_hilang"})
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/help.yaml") if "modul_hilang" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "module: modul_hilang")
+
+
+def test_unreachable_node(content_copy):
+    f = content_copy / "modules" / "help.yaml"
+
+    def mutate(m):
+        m["nodes"]["yatim_piatu"] = {"text": {"id": "Tidak ada yang ke sini", "en": "Nobody comes here"}}
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/help.yaml") if "reached" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "yatim_piatu:")
+
+
+@pytest.mark.parametrize("n_right", [0, 2])
+def test_quiz_needs_exactly_one_right_answer(content_copy, n_right):
+    f = content_copy / "modules" / "fake_offer.yaml"
+    state = {}
+
+    def mutate(m):
+        nid = next(k for k, n in m["nodes"].items() if "quiz" in n)
+        state["nid"] = nid
+        for i, opt in enumerate(m["nodes"][nid]["quiz"]["options"]):
+            opt.pop("correct", None)
+            if i < n_right:
+                opt["correct"] = True
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/fake_offer.yaml") if "exactly one" in p.message]
+    assert errs
+    node_line = _line_of(lines, f"  {state['nid']}:")
+    assert node_line < errs[0].line <= node_line + 2
+
+
+@pytest.mark.parametrize("field", ["source", "seen"])
+def test_contact_without_source_or_date(content_copy, field):
+    f = content_copy / "contacts.yaml"
+    state = {}
+
+    def mutate(d):
+        cid = next(iter(d["contacts"]))
+        state["cid"] = cid
+        del d["contacts"][cid][field]
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "contacts.yaml") if field in p.message]
+    assert errs
+    assert errs[0].line == _line_of(lines, f"  {state['cid']}:")
+
+
+def test_message_over_telegram_limit_is_an_error_and_over_600_a_warning(content_copy):
+    f = content_copy / "modules" / "recruiter.yaml"
+
+    def mutate(m):
+        nodes = [n for n in m["nodes"].values() if "text" in n and "quiz" not in n]
+        nodes[0]["text"]["en"] = "PANJANG " + "x" * 4200
+        nodes[1]["text"]["en"] = "SEDANG " + "y" * 700
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    rel = "modules/recruiter.yaml"
+    errs = [p for p in _errors(problems, rel) if "4096" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "PANJANG")
+    warns = [p for p in problems if p.file == rel and p.severity == "warning" and "600" in p.message]
+    assert any(w.line == _line_of(lines, "SEDANG") for w in warns)
+
+
+def test_button_label_over_64_characters(content_copy):
+    f = content_copy / "modules" / "help.yaml"
+
+    def mutate(m):
+        node = next(n for n in m["nodes"].values() if n.get("buttons"))
+        node["buttons"][0]["label"]["en"] = "LABEL " + "z" * 70
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/help.yaml") if "64" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "LABEL zzz")
+
+
+def test_unknown_contact_in_a_node(content_copy):
+    f = content_copy / "modules" / "help.yaml"
+
+    def mutate(m):
+        nid, node = _first_text_node(m)
+        node["contacts"] = ["nomor_karangan"]
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/help.yaml") if "nomor_karangan" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "- nomor_karangan")
+
+
+def test_duplicate_key_is_reported(content_copy):
+    f = content_copy / "about.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text + "\ntext:\n  id: dua kali\n  en: twice\n", encoding="utf-8")
+    n = len(text.splitlines())
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "about.yaml") if "twice" in p.message]
+    assert errs and errs[0].line == n + 2
+
+
+def test_wrong_type_reported_by_schema_with_line(content_copy):
+    f = content_copy / "modules" / "fake_offer.yaml"
+
+    def mutate(m):
+        m["order"] = "pertama-" + MARK
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/fake_offer.yaml") if "order" in p.message]
+    assert errs and errs[0].line == _line_of(lines, MARK)
+
+
+def test_a_language_added_in_settings_lists_every_missing_text(content_copy):
+    f = content_copy / "settings.yaml"
+    _rw(f, lambda d: d["languages"].append("jv"))
+    _, problems = check_content(content_copy)
+    missing = [p for p in problems if "'jv'" in p.message and p.severity == "error"]
+    files = {p.file for p in missing}
+    assert {"modules/fake_offer.yaml", "modules/help.yaml", "contacts.yaml", "emergency.yaml", "about.yaml"} <= files
+    assert len(missing) > 50
+
+
+def test_unknown_tool_is_reported(content_copy):
+    f = content_copy / "modules" / "help.yaml"
+
+    def mutate(m):
+        nid, node = _first_text_node(m)
+        node["tool"] = "alat_hilang"
+
+    lines = _rw(f, mutate)
+    problems = full_check(content_copy)
+    errs = [p for p in _errors(problems, "modules/help.yaml") if "alat_hilang" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "tool: alat_hilang")
+
+
+def test_bot_refuses_to_start_on_invalid_content(content_copy):
+    (content_copy / "emergency.yaml").write_text("keywords: [\n", encoding="utf-8")
+    with pytest.raises(ContentError) as e:
+        load_content(content_copy)
+    assert "emergency.yaml" in str(e.value)
+    from bot.app import build_engine
+    from bot.store import MemoryStore
+
+    with pytest.raises(ContentError):
+        build_engine(content_copy, store=MemoryStore())
+
+
+def test_missing_file_and_empty_file(content_copy):
+    (content_copy / "intents.yaml").unlink()
+    (content_copy / "about.yaml").write_text("", encoding="utf-8")
+    _, problems = check_content(content_copy)
+    assert any(p.file == "intents.yaml" and "missing" in p.message for p in problems)
+    assert any(p.file == "about.yaml" and "empty" in p.message for p in problems)
+
+
+def test_cli_exit_codes(content_copy, tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "bot", "content", "check", "--content", str(content_copy)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    f = content_copy / "modules" / "help.yaml"
+    _rw(f, lambda m: m.__setitem__("start", "awal_hilang"))
+    bad = subprocess.run([sys.executable, "-m", "bot", "content", "check", "--content", str(content_copy)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "modules/help.yaml:" in bad.stdout and "awal_hilang" in bad.stdout

@@ -1,0 +1,75 @@
+"""The free-text matcher on realistic messages (tests/data/*.tsv, written apart from the keywords)."""
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.engine.intents import IntentMatcher
+from bot.engine.text import tokens
+
+DATA = Path(__file__).parent / "data"
+
+
+def _rows(name):
+    with open(DATA / name, encoding="utf-8", newline="") as f:
+        return [(r["text"], r["intent"]) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+@pytest.fixture(scope="module")
+def matcher(content):
+    return IntentMatcher(content)
+
+
+def _evaluate(matcher, rows):
+    wrong = [(t, want, matcher.classify(t)[0]) for t, want in rows if matcher.classify(t)[0] != want]
+    return 1 - len(wrong) / len(rows), wrong
+
+
+@pytest.mark.parametrize("name", ["intents.tsv", "intents_holdout.tsv"])
+def test_accuracy_floor_and_no_missed_emergency(matcher, name):
+    rows = _rows(name)
+    assert len(rows) >= 100
+    acc, wrong = _evaluate(matcher, rows)
+    missed = [(t, got) for t, want, got in wrong if want == "emergency"]
+    assert missed == [], f"missed emergencies: {missed}"
+    assert acc >= 0.90, f"accuracy {acc:.3f}; wrong: " + "\n".join(f"{w!r}->{g} (want {e})" for w, e, g in wrong)
+
+
+def test_table_covers_every_intent_and_both_languages():
+    rows = _rows("intents.tsv")
+    assert len(rows) >= 150
+    counts = Counter(i for _, i in rows)
+    assert set(counts) == {"fake_offer", "recruiter", "help", "emergency", "language", "menu", "unknown"}
+    assert counts["emergency"] >= 50
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("gmn cek agen resmi", "recruiter"),
+        ("loker kamboja gaji 15jt aman ga?", "fake_offer"),
+        ("nomor kbri malaysia", "help"),
+        ("in english please", "language"),
+        ("tolong saya disekap", "emergency"),
+        ("TOLONGGG PASPOR SAYA DITAHAN", "emergency"),
+        ("help, they took my passport and I can't leave", "emergency"),
+        ("harga cabe hari ini berapa", "unknown"),
+        ("menu", "menu"),
+    ],
+)
+def test_examples_from_the_brief(matcher, text, intent):
+    assert matcher.classify(text)[0] == intent
+
+
+def test_country_is_detected_with_typos(matcher):
+    assert matcher.detect_country("nomor kbri malaysia") == "MY"
+    assert matcher.detect_country("sy di kambodja skrg") == "KH"
+    assert matcher.detect_country("disekap di sihanoukvile") == "KH"
+    assert matcher.detect_country("mau kerja di pabrik") is None
+
+
+def test_normalisation_handles_slang_caps_and_repeats(content):
+    t = tokens("Gmn CEK agen resmiiii??? 🙏", content.normalize)
+    assert "cek" in t and "agen" in t and "resmii" in t
+    assert all(w.isascii() for w in t)
