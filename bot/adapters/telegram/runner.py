@@ -1,0 +1,281 @@
+"""`python -m bot run`: start the bot, then long-poll or serve a webhook until stopped.
+
+Long polling confirms an update to Telegram only once it is safe. Telegram forgets updates
+below the `offset` of the next getUpdates call, so the offset we send is the lowest update id
+whose outcome is not yet in the journal (see service.py), never "everything fetched so far"
+as python-telegram-bot's own Updater does. Kill the process at any moment and the next run
+gets back every update it had not journaled; those it had are in the journal and are not
+answered twice.
+
+The webhook answers Telegram with 200 only after the update is journaled, so Telegram retries
+anything a crash interrupted; retries of journaled updates are recognised and skipped.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import re
+import logging
+import signal
+import time
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.i18n import translator
+
+from .config import Config
+from .journal import Journal
+from .routing import BotIdentity
+from .service import TelegramService, describe_error, retry_seconds, with_retries
+
+log = logging.getLogger("bot.telegram")
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+def N_(s: str) -> str:
+    return s
+
+
+# (command, description msgid). Registered for every UI language and as the default.
+COMMANDS = [
+    ("start", N_("Start the conversation")),
+    ("menu", N_("Main menu")),
+    ("bahasa", N_("Change language")),
+    ("language", N_("Change language")),
+    ("bantuan", N_("Help and emergency contacts")),
+    ("help", N_("Help and emergency contacts")),
+    ("tentang", N_("About this bot and its sources")),
+    ("hapus", N_("Delete everything the bot keeps about me")),
+]
+COMMAND_LANGS = ("id", "en")
+DEFAULT_COMMAND_LANG = "id"
+
+
+class Fatal(Exception):
+    """Stop the bot with a message for the operator (exit code 1)."""
+
+
+def make_bot(cfg: Config) -> ExtBot:
+    return ExtBot(
+        cfg.token,
+        base_url=cfg.api_url,
+        base_file_url=cfg.file_url,
+        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, connect_timeout=10, read_timeout=cfg.poll_timeout + 15),
+        rate_limiter=AIORateLimiter(max_retries=3),
+    )
+
+
+async def _forever(call, what: str, stop: asyncio.Event) -> Any:
+    """Retry a start-up call until it works (Telegram briefly unreachable at boot is normal)."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            return await call()
+        except InvalidToken:
+            raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
+        except RetryAfter as e:
+            wait = retry_seconds(e) + 0.1
+        except (NetworkError, TelegramError) as e:
+            wait = delay
+            delay = min(delay * 2, 15.0)
+            log.warning("%s failed (%s), retrying in %.1f s", what, type(e).__name__, wait)
+        try:
+            await asyncio.wait_for(stop.wait(), wait)
+        except asyncio.TimeoutError:
+            pass
+    return None
+
+
+async def register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
+    for lang in (*COMMAND_LANGS, None):
+        _ = translator(lang or DEFAULT_COMMAND_LANG)
+        cmds = [BotCommand(name, _(desc)) for name, desc in COMMANDS]
+        await _forever(
+            lambda cmds=cmds, lang=lang: bot.set_my_commands(cmds, scope=BotCommandScopeDefault(), language_code=lang),
+            f"setMyCommands({lang or 'default'})",
+            stop,
+        )
+    log.info("commands registered (%s and default)", ", ".join(COMMAND_LANGS))
+
+
+async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
+    await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop)
+    log.info("long polling (timeout %d s)", cfg.poll_timeout)
+    offset: int | None = None
+    highest = 0
+    delay = 0.5
+    while not stop.is_set():
+        # While updates are still being journaled, getUpdates returns at once (they are not
+        # confirmed yet), so don't long-poll then.
+        timeout = 0 if service.unjournaled() else cfg.poll_timeout
+        get = asyncio.ensure_future(
+            bot.get_updates(
+                offset=offset, timeout=timeout, limit=100, allowed_updates=ALLOWED_UPDATES,
+                read_timeout=timeout + 15,
+            )
+        )
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({get, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not get.done():
+            get.cancel()
+            break
+        try:
+            updates = get.result()
+            delay = 0.5
+        except InvalidToken:
+            raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
+        except RetryAfter as e:
+            await asyncio.sleep(retry_seconds(e) + 0.1)
+            continue
+        except Conflict:
+            log.warning("getUpdates conflict: another instance is polling, or a webhook is set; retrying")
+            await asyncio.sleep(min(delay, 5))
+            delay = min(delay * 2, 15.0)
+            await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop)
+            continue
+        except (NetworkError, TelegramError) as e:
+            log.warning("getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 15.0)
+            continue
+
+        new = 0
+        futures = []
+        for update in sorted(updates, key=lambda u: u.update_id):
+            if update.update_id > highest:
+                new += 1
+                highest = update.update_id
+            futures.append(service.intake(update))
+        if futures:
+            # The engine is quick: wait for this batch to be journaled before confirming it.
+            await asyncio.wait(futures, timeout=10)
+        waiting = service.unjournaled()
+        if waiting:
+            offset = waiting[0]
+        elif highest:
+            offset = highest + 1
+        if updates and not new:
+            await asyncio.sleep(0.2)  # only already-taken updates came back: don't spin
+
+
+async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
+    import tornado.httpserver
+    import tornado.web
+
+    secret = cfg.webhook_secret.encode()
+
+    class WebhookHandler(tornado.web.RequestHandler):
+        def set_default_headers(self) -> None:
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+
+        def log_exception(self, typ, value, tb) -> None:  # no request bodies in logs
+            log.error("webhook handler error: %s", typ.__name__ if typ else "?")
+
+        async def post(self) -> None:
+            given = (self.request.headers.get("X-Telegram-Bot-Api-Secret-Token") or "").encode()
+            if not hmac.compare_digest(given, secret):
+                log.warning("webhook: request with a wrong or missing secret token refused")
+                self.set_status(403)
+                self.finish("forbidden")
+                return
+            try:
+                data = json.loads(self.request.body or b"")
+                update = Update.de_json(data, bot)
+                if update is None or not isinstance(update.update_id, int):
+                    raise ValueError("not an update")
+            except Exception:
+                log.warning("webhook: a body that is not an update was refused")
+                self.set_status(400)
+                self.finish("bad update")
+                return
+            fut = service.intake(update)
+            try:
+                await asyncio.wait_for(asyncio.shield(fut), 50)
+            except asyncio.TimeoutError:
+                self.set_status(503)  # Telegram will deliver it again; the journal dedupes
+                self.finish("busy")
+                return
+            except Exception:
+                pass  # logged by the service; do not make Telegram retry a poison update
+            self.finish("ok")
+
+    class HealthHandler(tornado.web.RequestHandler):
+        def get(self) -> None:
+            self.finish("ok")
+
+    path = cfg.webhook_path
+    routes = [(re.escape(path), WebhookHandler)]
+    if path != "/":
+        routes.append((r"/", HealthHandler))
+    app = tornado.web.Application(routes, log_function=lambda handler: None)
+    server = tornado.httpserver.HTTPServer(app, xheaders=True, max_body_size=1 << 20)
+    server.listen(cfg.port, address=cfg.listen)
+    log.info("webhook server listening on %s:%d%s", cfg.listen, cfg.port, path)
+    ok = await _forever(
+        lambda: bot.set_webhook(
+            url=cfg.webhook_url,
+            secret_token=cfg.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+            max_connections=40,
+        ),
+        "setWebhook",
+        stop,
+    )
+    if ok:
+        log.info("webhook registered")
+    try:
+        await stop.wait()
+    finally:
+        server.stop()
+
+
+async def run_bot(cfg: Config) -> int:
+    from bot.app import build_engine
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
+            pass
+
+    engine = build_engine(cfg.content_dir, db_path=cfg.db_path)
+    db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
+    journal = Journal(db_path)
+    bot = make_bot(cfg)
+    await _forever(bot.initialize, "getMe", stop)  # initialize() asks getMe who we are
+    if stop.is_set():
+        return 0
+    me_user = bot.bot
+    me = BotIdentity(me_user.id, me_user.username or "")
+    log.info("bot @%s started (%s mode)", me.username, cfg.mode)
+    service = TelegramService(engine, bot, journal, me)
+    service.resume()
+    commands = asyncio.ensure_future(register_commands(bot, stop))
+    t0 = time.monotonic()
+    try:
+        if cfg.mode == "webhook":
+            await serve_webhook(service, bot, cfg, stop)
+        else:
+            await poll(service, bot, cfg, stop)
+    finally:
+        log.info("stopping after %.0f s", time.monotonic() - t0)
+        stop.set()
+        commands.cancel()
+        await service.drain(timeout=5)
+        try:
+            await bot.shutdown()
+        except Exception as e:  # pragma: no cover
+            log.warning("shutdown: %s", describe_error(e))
+        journal.close()
+    return 0
