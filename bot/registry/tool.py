@@ -1,5 +1,426 @@
-"""Placeholder until the recruiter check lands (issue 5)."""
+"""Cek perekrut: two tools.
+
+- `recruiter_check`: the guided check. Questions with one button per answer (content/
+  recruiter_check.yaml), then a verdict with the reason for every answer that raised concern,
+  the next steps and the official channels.
+- `registry_lookup`: looks a company name up in the list of licensed placement companies (P3MI)
+  an NGO imported (`python -m bot registry import`). It claims free text that is clearly a
+  name check ("cek PT Sumber Rejeki Abadi", "PT Maju Jaya resmi gak?").
+
+What the lookup says is fixed by issue 5 and tested (tests/registry/test_tool.py): a name that is
+not found is "not on our list from <date>", never "illegal"; a list older than STALE_DAYS (or
+none at all) is not answered from; a licence is never presented as proof that a job is real.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+from typing import Any
+
+from bot.engine.events import Button, Reply
+from bot.engine.text import fold
+from bot.engine.tools import Tool, ToolContext
+from bot.i18n import N_
+from bot.registry.matcher import Match
+from bot.registry.parse import Company
+from bot.registry.query import name_in, strip_fillers
+from bot.registry.store import STALE_DAYS, Registry
+
+log = logging.getLogger(__name__)
+
+CHECK_FILE = "recruiter_check.yaml"
+MAX_SHOWN = 5
+REASONS_CHUNK = 1200  # characters per message of reasons
+
+STATUS_WORDS = {
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
+    "suspended": N_("suspended"),
+}
 
 
-def make_tools(content, store):
-    return []
+# =============================================================================================
+# helpers
+# =============================================================================================
+def _t(content: Any, text: Any, lang: str) -> str:
+    if content is not None and hasattr(content, "t"):
+        return content.t(text, lang)
+    if isinstance(text, dict):
+        return text.get(lang) or next(iter(text.values()), "")
+    return str(text or "")
+
+
+def format_date(iso: str, lang: str) -> str:
+    """'2026-12-31' -> '31 Desember 2026' / 'December 31, 2026' (the ISO date if anything fails)."""
+    try:
+        from babel.dates import format_date as _fd
+
+        return _fd(_dt.date.fromisoformat(iso), format="long", locale=lang)
+    except Exception:
+        return iso
+
+
+def _check_spec(content: Any) -> dict[str, Any] | None:
+    files = getattr(content, "files", None)
+    if isinstance(files, dict) and isinstance(files.get(CHECK_FILE), dict):
+        return files[CHECK_FILE]
+    return None
+
+
+def _help_button(ctx: ToolContext) -> Button:
+    modules = getattr(ctx.content, "modules", None) or {}
+    return Button(ctx._("Get help"), "m:help" if "help" in modules else "a:help")
+
+
+def _channels(ctx: ToolContext) -> str:
+    spec = _check_spec(ctx.content)
+    if spec and spec.get("official_channels"):
+        return _t(ctx.content, spec["official_channels"], ctx.lang)
+    # Only if the content file is missing (validate_content reports that as an error).
+    return ctx._("Official channels: siskop2mi.bp2mi.go.id, the KP2MI hotline, or Disnaker in your district.")
+
+
+# =============================================================================================
+# the lookup (shared by both tools)
+# =============================================================================================
+class Lookup:
+    def __init__(self, registry: Registry, store: Any = None) -> None:
+        self.registry = registry
+        self.store = store
+
+    def _count(self, outcome: str) -> None:
+        try:
+            if self.store is not None:
+                self.store.count("registry", outcome)
+        except Exception:
+            log.exception("could not count")
+
+    def prompt(self, ctx: ToolContext) -> list[Reply]:
+        ctx.state["await"] = True
+        return [Reply(ctx._(
+            "Type the company's name as it is written on the recruiter's papers. \"PT\", capital letters "
+            "and small typos do not matter."
+        ))]
+
+    def buttons(self, ctx: ToolContext) -> list[list[Button]]:
+        return [
+            [Button(ctx._("Check another name"), "t:registry_lookup:")],
+            [_help_button(ctx), Button(ctx._("Menu"), "a:menu")],
+        ]
+
+    def answer(self, ctx: ToolContext, query: str) -> list[Reply]:
+        """The replies for one name: honest about the list, its date and what a hit means."""
+        ctx.state["await"] = False
+        _ = ctx._
+        lang = ctx.lang
+        info = self.registry.info()
+        channels = _channels(ctx)
+        if info.empty:
+            self._count("no_list")
+            text = _(
+                "We have no list of licensed placement companies (P3MI) loaded yet, so we cannot check "
+                "\"{query}\" here. Check it with the official channels before you pay or hand over documents."
+            ).format(query=query)
+            return [Reply(text + "\n\n" + channels, self.buttons(ctx))]
+        date = format_date(info.date, lang)
+        if info.stale:
+            self._count("stale")
+            text = _(
+                "Our list of licensed placement companies (P3MI) is from {date}, more than {days} days ago. "
+                "Licences change, so we do not answer from an old list. Check \"{query}\" with the official "
+                "channels before you pay or hand over documents."
+            ).format(date=date, days=STALE_DAYS, query=query)
+            return [Reply(text + "\n\n" + channels, self.buttons(ctx))]
+
+        today = self.registry.today()
+        matches = self.registry.find(query, limit=MAX_SHOWN)
+        best = matches[0] if matches and matches[0].same_name else None
+        parts: list[str] = []
+        if best is None:
+            self._count("not_found")
+            parts.append(_(
+                "\"{query}\" is not on our list from {date} ({source}). Check on siskop2mi.bp2mi.go.id "
+                "or ask the KP2MI hotline before you pay or hand over documents."
+            ).format(query=query, date=date, source=info.source))
+            if matches:
+                parts.append(
+                    _("Similar names on the list (not the same name: a look-alike name can be a different company):")
+                    + "\n" + "\n".join(self._line(ctx, m, today) for m in matches)
+                )
+        else:
+            c = best.item
+            status = c.effective_status(today)
+            self._count(f"found_{status}" if best.exact else f"close_{status}")
+            head = ""
+            if not best.exact:
+                head = _(
+                    "You typed \"{query}\"; the closest name on the list is \"{name}\". A look-alike name can "
+                    "be a different company: check that the recruiter's papers show exactly this name and "
+                    "licence number."
+                ).format(query=query, name=c.name) + "\n\n"
+            fmt = dict(name=c.name, source=info.source, date=date, valid_until=format_date(c.valid_until, lang))
+            if status == "active":
+                body = _(
+                    "\"{name}\" is on the list of licensed placement companies (P3MI) from {source}, {date}.\n\n"
+                    "A licence alone does not make a job offer real: check the job order on "
+                    "siskop2mi.bp2mi.go.id and ask the KP2MI hotline."
+                ).format(**fmt)
+            elif status == "revoked":
+                body = _(
+                    "\"{name}\" is on the list from {source}, {date}, but its licence has been revoked "
+                    "(dicabut). Do not pay or hand over documents: ask the KP2MI hotline first."
+                ).format(**fmt)
+            elif status == "suspended":
+                body = _(
+                    "\"{name}\" is on the list from {source}, {date}, but its licence is suspended "
+                    "(dibekukan). Do not pay or hand over documents: ask the KP2MI hotline first."
+                ).format(**fmt)
+            else:
+                body = _(
+                    "\"{name}\" is on the list from {source}, {date}, but its licence ran out on {valid_until}. "
+                    "Ask the KP2MI hotline whether it has a valid licence now, before you pay or hand over "
+                    "documents."
+                ).format(**fmt)
+            parts.append(head + body + "\n" + self._line(ctx, best, today))
+            others = [m for m in matches[1:]]
+            if others:
+                parts.append(_("Other similar names on the list:") + "\n" + "\n".join(self._line(ctx, m, today) for m in others))
+        return [Reply("\n\n".join(parts)), Reply(channels, self.buttons(ctx))]
+
+    def _line(self, ctx: ToolContext, m: Match[Company], today: _dt.date) -> str:
+        c = m.item
+        bits = [ctx._("licence {licence}").format(licence=c.licence)]
+        if c.province:
+            bits.append(c.province)
+        bits.append(ctx._("valid until {date}").format(date=format_date(c.valid_until, ctx.lang)))
+        status = c.effective_status(today)
+        if status in STATUS_WORDS:
+            bits.append(ctx._(STATUS_WORDS[status]).upper())
+        return f"• {c.name}\n  " + " · ".join(bits)
+
+
+# =============================================================================================
+# registry_lookup
+# =============================================================================================
+class RegistryLookupTool(Tool):
+    name = "registry_lookup"
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+
+    def claims(self, text: str, ctx: ToolContext) -> bool:
+        return name_in(text) is not None
+
+    def start(self, ctx: ToolContext) -> list[Reply]:
+        return self.lookup.prompt(ctx)
+
+    def on_text(self, ctx: ToolContext, text: str) -> list[Reply] | None:
+        if len(text) > 300:  # a pasted ad, not a name: let the engine route it
+            return None
+        name = name_in(text)
+        if name is None and ctx.state.get("await", True) is not False and len(text.split()) <= 8:
+            # asked for a name (or just claimed): take what is left of the text
+            name = strip_fillers(text)
+            if name is None:
+                return [Reply(ctx._("Please type the company's name, for example \"PT ...\"."))]
+        if name is None:
+            return None  # after an answer, other text goes back to the engine
+        return self.lookup.answer(ctx, name)
+
+    def on_button(self, ctx: ToolContext, payload: str) -> list[Reply] | None:
+        if payload in ("", "again"):
+            return self.lookup.prompt(ctx)
+        return None
+
+
+# =============================================================================================
+# recruiter_check
+# =============================================================================================
+class RecruiterCheckTool(Tool):
+    name = "recruiter_check"
+
+    def __init__(self, store: Any = None) -> None:
+        self.store = store
+
+    # -- content -------------------------------------------------------------------------------
+    def _spec(self, ctx: ToolContext) -> dict[str, Any]:
+        spec = _check_spec(ctx.content)
+        if spec is None:
+            raise RuntimeError(f"{CHECK_FILE} is not loaded")
+        return spec
+
+    def validate_content(self, content: Any) -> list[Any]:
+        from bot.content_loader.problems import Problem
+
+        spec = _check_spec(content)
+        if spec is None:
+            return [Problem(CHECK_FILE, 0, "missing or invalid: the guided recruiter check (tool recruiter_check) needs it")]
+
+        def line(*keys: Any) -> int:
+            try:
+                return content.line(CHECK_FILE, *keys)
+            except Exception:
+                return 0
+
+        out: list[Problem] = []
+        seen_q: set[str] = set()
+        for qi, q in enumerate(spec.get("questions", [])):
+            if q["id"] in seen_q:
+                out.append(Problem(CHECK_FILE, line("questions", qi, "id"), f"question id {q['id']!r} is used twice"))
+            seen_q.add(q["id"])
+            seen_a: set[str] = set()
+            kw_owner: dict[str, str] = {}
+            for ai, a in enumerate(q["answers"]):
+                if a["id"] in seen_a:
+                    out.append(Problem(CHECK_FILE, line("questions", qi, "answers", ai, "id"), f"answer id {a['id']!r} is used twice in question {q['id']!r}"))
+                seen_a.add(a["id"])
+                if a["weight"] > 0 and not a.get("reason"):
+                    out.append(Problem(CHECK_FILE, line("questions", qi, "answers", ai), "an answer with a weight above 0 needs a reason"))
+                for lang, words in (a.get("keywords") or {}).items():
+                    for w in words:
+                        key = f"{lang}:{' '.join(fold(w).split())}"
+                        if key in kw_owner and kw_owner[key] != a["id"]:
+                            out.append(Problem(
+                                CHECK_FILE, line("questions", qi, "answers", ai, "keywords"),
+                                f"keyword {w!r} means both {kw_owner[key]!r} and {a['id']!r} in question {q['id']!r}",
+                            ))
+                        kw_owner[key] = a["id"]
+        mins = [v["min_score"] for v in spec.get("verdicts", [])]
+        if 0 not in mins:
+            out.append(Problem(CHECK_FILE, line("verdicts"), "one verdict needs min_score: 0 (for answers with no concern)"))
+        if len(set(mins)) != len(mins):
+            out.append(Problem(CHECK_FILE, line("verdicts"), "two verdicts have the same min_score"))
+        return out
+
+    # -- flow ----------------------------------------------------------------------------------
+    def start(self, ctx: ToolContext) -> list[Reply]:
+        spec = self._spec(ctx)
+        ctx.state.clear()
+        ctx.state.update({"q": 0, "ans": {}, "done": False})
+        intro = _t(ctx.content, spec["intro"], ctx.lang)
+        return [self._question(ctx, spec, 0, intro)]
+
+    def _question(self, ctx: ToolContext, spec: dict[str, Any], qi: int, head: str = "") -> Reply:
+        q = spec["questions"][qi]
+        total = len(spec["questions"])
+        text = ctx._("Question {n} of {total}").format(n=qi + 1, total=total) + "\n" + _t(ctx.content, q["text"], ctx.lang)
+        if head:
+            text = head + "\n\n" + text
+        row = [ctx.button(_t(ctx.content, a["label"], ctx.lang), f"a:{qi}:{ai}") for ai, a in enumerate(q["answers"])]
+        rows = [row] if sum(len(b.label) for b in row) <= 40 else [[b] for b in row]
+        return Reply(text, rows)
+
+    def on_button(self, ctx: ToolContext, payload: str) -> list[Reply] | None:
+        spec = self._spec(ctx)
+        if payload in ("", "restart"):
+            return self.start(ctx)
+        parts = payload.split(":")
+        if len(parts) != 3 or parts[0] != "a" or not parts[1].isdigit() or not parts[2].isdigit():
+            return None
+        if ctx.state.get("done") or "q" not in ctx.state:
+            return None  # a button from a finished check: the engine says it is old
+        qi, ai = int(parts[1]), int(parts[2])
+        cur = int(ctx.state.get("q", 0))
+        questions = spec["questions"]
+        if cur >= len(questions):
+            return None
+        if qi != cur or ai >= len(questions[qi]["answers"]):
+            note = ctx._("That button is from an earlier question. Here is the current one:")
+            return [self._question(ctx, spec, cur, note)]
+        return self._answer(ctx, spec, qi, ai)
+
+    def on_text(self, ctx: ToolContext, text: str) -> list[Reply] | None:
+        if ctx.state.get("done") or "q" not in ctx.state:
+            return None
+        spec = self._spec(ctx)
+        cur = int(ctx.state["q"])
+        if cur >= len(spec["questions"]):
+            return None
+        ai = self._typed_answer(spec["questions"][cur], text, ctx.lang)
+        if ai is None:
+            return None  # not an answer: the engine handles it (the buttons still work)
+        return self._answer(ctx, spec, cur, ai)
+
+    @staticmethod
+    def _typed_answer(question: dict[str, Any], text: str, lang: str) -> int | None:
+        said = " ".join(fold(text).replace("'", "").split())
+        said = "".join(ch if ch.isalnum() or ch == " " else " " for ch in said)
+        said = " ".join(said.split())
+        if not said or len(said.split()) > 6:
+            return None
+        best: tuple[int, int] | None = None  # (length of keyword, answer index)
+        for ai, a in enumerate(question["answers"]):
+            kws = a.get("keywords") or {}
+            words = list(kws.get(lang, [])) + [w for code, ws in kws.items() if code != lang for w in ws]
+            words.append(_t(None, a["label"], lang))
+            for w in words:
+                k = " ".join(fold(w).split())
+                k = " ".join("".join(ch if ch.isalnum() or ch == " " else " " for ch in k).split())
+                if not k:
+                    continue
+                if said == k or f" {k} " in f" {said} ":
+                    if best is None or len(k) > best[0]:
+                        best = (len(k), ai)
+        return best[1] if best else None
+
+    def _answer(self, ctx: ToolContext, spec: dict[str, Any], qi: int, ai: int) -> list[Reply]:
+        q = spec["questions"][qi]
+        ans = dict(ctx.state.get("ans") or {})
+        ans[q["id"]] = q["answers"][ai]["id"]
+        ctx.state["ans"] = ans
+        ctx.state["q"] = qi + 1
+        if qi + 1 < len(spec["questions"]):
+            return [self._question(ctx, spec, qi + 1)]
+        ctx.state["done"] = True
+        return self.verdict(ctx, spec, ans)
+
+    def verdict(self, ctx: ToolContext, spec: dict[str, Any], ans: dict[str, str]) -> list[Reply]:
+        lang = ctx.lang
+        score = 0
+        reasons: list[str] = []
+        for q in spec["questions"]:
+            a = next((a for a in q["answers"] if a["id"] == ans.get(q["id"])), None)
+            if a is None or a["weight"] <= 0:
+                continue
+            score += a["weight"]
+            if a.get("reason"):
+                reasons.append("• " + _t(ctx.content, a["reason"], lang))
+        verdicts = sorted(spec["verdicts"], key=lambda v: v["min_score"])
+        chosen = verdicts[0]
+        for v in verdicts:
+            if v["min_score"] <= score:
+                chosen = v
+        try:
+            if self.store is not None:
+                self.store.count("recruiter_check", chosen["id"])
+        except Exception:
+            log.exception("could not count")
+        replies: list[Reply] = []
+        text = _t(ctx.content, chosen["text"], lang)
+        if reasons:
+            chunk = text + "\n\n" + ctx._("What raised concern:")
+            for r in reasons:
+                if len(chunk) + len(r) + 2 > REASONS_CHUNK:
+                    replies.append(Reply(chunk))
+                    chunk = r
+                else:
+                    chunk += "\n\n" + r
+            replies.append(Reply(chunk))
+        else:
+            replies.append(Reply(text))
+        steps = _t(ctx.content, spec["next_steps"], lang) + "\n\n" + _channels(ctx)
+        buttons = [
+            [Button(ctx._("Check a company name"), "t:registry_lookup:")],
+            [_help_button(ctx), Button(ctx._("Menu"), "a:menu")],
+            [ctx.button(ctx._("Start the check again"), "")],
+        ]
+        replies.append(Reply(steps, buttons))
+        return replies
+
+
+def make_tools(content: Any, store: Any) -> list[Tool]:
+    registry = Registry.for_store(store)
+    return [RecruiterCheckTool(store), RegistryLookupTool(Lookup(registry, store))]
+
+
+__all__ = ["RecruiterCheckTool", "RegistryLookupTool", "Lookup", "make_tools", "format_date"]
