@@ -70,6 +70,7 @@ class BotAPIEmulator:
         self.webhook: dict[str, Any] = {"url": "", "secret_token": None}
         self.webhook_posts: list[tuple[int, int]] = []  # (update id, HTTP status)
         self.poll_generation = 0
+        self.swallow_next_delivery = False  # hand the next updates out, but never answer
         self._closing = False
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
@@ -80,6 +81,7 @@ class BotAPIEmulator:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as separate writes
 
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
@@ -146,6 +148,10 @@ class BotAPIEmulator:
             if fault.kind == "500":
                 return self._reply(h, 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
             if fault.kind == "drop":  # the request never gets an answer (until the client gives up)
+                if method == "getUpdates":  # ...after Telegram handed the updates out
+                    with self.cond:
+                        for u in self.pending:
+                            self.delivered[u["update_id"]] += 1
                 deadline = time.monotonic() + (fault.seconds or 60)
                 with self.cond:
                     while not self._closing and time.monotonic() < deadline:
@@ -160,6 +166,11 @@ class BotAPIEmulator:
             result = fn(params)
         except ApiError as e:
             return self._reply(h, e.code, {"ok": False, "error_code": e.code, "description": e.description})
+        except Swallowed:  # as if the connection broke after Telegram sent the answer
+            with self.cond:
+                while not self._closing:
+                    self.cond.wait(0.2)
+            return
         self._reply(h, 200, {"ok": True, "result": result})
 
     @staticmethod
@@ -224,6 +235,9 @@ class BotAPIEmulator:
             out = self.pending[:limit]
             for u in out:
                 self.delivered[u["update_id"]] += 1
+            if out and self.swallow_next_delivery:
+                self.swallow_next_delivery = False
+                raise Swallowed()
             return json.loads(json.dumps(out))
 
     def _confirm_below(self, offset: int) -> None:
@@ -501,6 +515,10 @@ class BotAPIEmulator:
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         with self.cond:
             return [p for _, m, p in self.calls if m == method]
+
+
+class Swallowed(Exception):
+    pass
 
 
 class ApiError(Exception):

@@ -23,6 +23,11 @@ def add_parser(sub) -> None:
 def _run(args) -> int:
     import asyncio
     import logging
+    import os
+
+    # Opt in to python-telegram-bot's timedelta durations now, instead of a deprecation
+    # warning in the log on every flood-control answer.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
     from .config import ConfigError, load_config
 
