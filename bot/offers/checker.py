@@ -1,0 +1,628 @@
+"""The offer checker: find the red flags and good signs of content/redflags.yaml in a job ad.
+
+Everything is compiled once, in OfferChecker(rules); check(text) then costs about a millisecond
+for a long ad. How a text is read:
+
+1. fold(): lowercase, accents and fancy Unicode letters (𝗞𝗔𝗠𝗕𝗢𝗝𝗔) to plain ones, one character
+   out for one character in, so every match maps back to the person's own words for quoting.
+2. Words are cut out ("tokens"). A word that is not in the content's vocabulary but is one or two
+   typos away from a word that is (rapidfuzz, same first letter) is read as that word:
+   "kambodja" -> "kamboja", "pengalman" -> "pengalaman". A trailing "nya" is tolerated.
+3. Keywords (phrases) are looked up word by word through an index on their first word; a phrase
+   written without spaces ("customerservice", "tanpapengalaman") is in the index too. Place names
+   are also found inside longer glued words ("kerjadikamboja").
+4. Negation ("tanpa biaya pendaftaran"), the advertiser's own warnings ("Waspada penipuan yang
+   menjanjikan berangkat tanpa tes") and the abroad/domestic context are applied.
+5. Pay is read in any written form and compared with the content's thresholds.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz, process
+
+RISKS = ("low", "medium", "high")
+FUZZY_CUTOFF = 87.0  # rapidfuzz ratio for 6-letter words: one letter missing or added
+FUZZY_CUTOFF_LONG = 85.0  # 7+ letters: also one letter changed ("kamboca")
+FUZZY_MIN_LEN = 6
+SNIPPET_MAX = 70
+
+_TOKEN = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?\n;]")
+_CLAUSE_BREAK = re.compile(r"[.!?\n;,:()]")
+# A company named in the ad: "PT Sinar Abadi", "PT. Karya", "CV Maju"
+_COMPANY = re.compile(r"(?<![A-Za-z])(?:PT|P\.T\.|CV)\.?\s+[A-Z0-9][A-Za-z0-9]+")
+_PHONE = re.compile(r"(?<![\d])(?:\+?62|0)\s?8\d{1,2}[\s.-]?\d{3,4}[\s.-]?\d{2,5}|(?<![\d])08\d{0,2}x{2,}|wa\.me/|t\.me/")
+
+
+# --------------------------------------------------------------------------------------------
+# text folding
+# --------------------------------------------------------------------------------------------
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    out = _FOLD_CACHE.get(ch)
+    if out is None:
+        decomposed = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+        if len(base) == 1:
+            out = base
+        elif base and base[0].isalnum():
+            out = base[0]
+        else:
+            out = ch if len(ch.lower()) != 1 else ch.lower()
+            if len(out) != 1:
+                out = " "
+        _FOLD_CACHE[ch] = out
+    return out
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents and styled letters to plain ones; same length as text."""
+    if text.isascii():
+        return text.lower()
+    return "".join(c.lower() if c < "\x80" else _fold_char(c) for c in text)
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    return tuple(m.group() for m in _TOKEN.finditer(fold(text)))
+
+
+# --------------------------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    id: str
+    snippet: str
+    start: int
+    end: int
+
+
+@dataclass
+class Result:
+    risk: str
+    score: float
+    flags: list[Hit] = field(default_factory=list)
+    positives: list[Hit] = field(default_factory=list)
+    abroad: bool = False
+    pay_idr: float | None = None  # the highest monthly pay read, in rupiah (rough)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "risk": self.risk,
+            "score": round(self.score, 2),
+            "flags": [{"id": h.id, "snippet": h.snippet} for h in self.flags],
+            "positives": [{"id": h.id, "snippet": h.snippet} for h in self.positives],
+        }
+
+
+@dataclass
+class _Sign:
+    id: str
+    kind: str  # "flag" | "positive"
+    weight: float
+    min_risk: str | None
+    abroad_only: bool
+    negatable: bool
+    computed: str | None
+    patterns: list[re.Pattern] = field(default_factory=list)
+
+
+@dataclass
+class _Text:
+    """One ad, read."""
+
+    raw: str
+    low: str
+    toks: list[str]  # corrected words
+    starts: list[int]
+    ends: list[int]
+    breaks: list[int]  # clause-break count before each token (for negation windows)
+
+
+# --------------------------------------------------------------------------------------------
+# the checker
+# --------------------------------------------------------------------------------------------
+class OfferChecker:
+    def __init__(self, rules: dict[str, Any]) -> None:
+        self.rules = rules or {}
+        r = self.rules
+        levels = r.get("levels") or {}
+        self.medium_at = float(levels.get("medium", 3))
+        self.high_at = float(levels.get("high", 6))
+        self.high_needs = float(levels.get("high_needs_weight", 0))
+        self.positive_cap = float(r.get("positive_cap", 5))
+
+        self.slang: dict[str, str] = {}
+        for k, v in (r.get("slang") or {}).items():
+            kw, vw = words_of(str(k)), words_of(str(v))
+            if len(kw) == 1 and len(vw) == 1:
+                self.slang[kw[0]] = vw[0]
+        self.not_place_after = {w for x in r.get("places_not_after") or [] for w in words_of(str(x))}
+        self.signs: dict[str, _Sign] = {}
+        self.order: dict[str, int] = {}
+        # phrase index: first word -> [(words, key)], key = ("sign", id) | ("place", flag) | ("abroad",) ...
+        self._index: dict[str, list[tuple[tuple[str, ...], tuple]]] = {}
+        self._vocab: set[str] = set()
+
+        for kind, key in (("flag", "flags"), ("positive", "positives")):
+            for i, s in enumerate(r.get(key) or []):
+                sid = str(s.get("id", f"{key}{i}"))
+                sign = _Sign(
+                    id=sid,
+                    kind=kind,
+                    weight=float(s.get("weight", 1)),
+                    min_risk=s.get("min_risk"),
+                    abroad_only=(s.get("context") == "abroad"),
+                    negatable=bool(s.get("negatable", False)),
+                    computed=s.get("computed"),
+                )
+                for lang_patterns in (s.get("patterns") or {}).values():
+                    for p in lang_patterns or []:
+                        try:
+                            sign.patterns.append(re.compile(p))
+                        except re.error:
+                            pass  # reported by validate_content; the rest still works
+                self.signs[sid] = sign
+                self.order[sid] = len(self.order)
+                for kws in (s.get("keywords") or {}).values():
+                    for kw in kws or []:
+                        self._add_phrase(kw, ("sign", sid))
+
+        self.place_flag: dict[str, str | None] = {}
+        glued: list[str] = []
+        for p in r.get("places") or []:
+            flag = p.get("flag")
+            for name in p.get("names") or []:
+                self._add_phrase(name, ("place", flag))
+                joined = "".join(words_of(name))
+                if len(joined) >= 6:
+                    glued.append(joined)
+                    self.place_flag[joined] = flag
+        glued.sort(key=len, reverse=True)
+        self._glued_place = re.compile("|".join(map(re.escape, glued))) if glued else None
+
+        for kws in (r.get("abroad") or {}).values():
+            for kw in kws or []:
+                self._add_phrase(kw, ("abroad",))
+        for kws in (r.get("caution") or {}).values():
+            for kw in kws or []:
+                self._add_phrase(kw, ("caution",))
+        claim = r.get("claim") or {}
+        for kws in (claim.get("ad_words") or {}).values():
+            for kw in kws or []:
+                self._add_phrase(kw, ("ad",))
+        for kws in (claim.get("forwarded") or {}).values():
+            for kw in kws or []:
+                self._add_phrase(kw, ("fwd",))
+        self.claim_min_chars = int(claim.get("min_chars", 80))
+
+        self._neg_before = self._phrases((r.get("negators") or {}).values())
+        self._neg_after = self._phrases((r.get("negators_after") or {}).values())
+
+        # fuzzy vocabulary, bucketed by first letter (typos rarely hit the first letter)
+        self._buckets: dict[str, list[str]] = {}
+        for w in sorted(self._vocab):
+            if len(w) >= FUZZY_MIN_LEN - 1 and not any(c.isdigit() for c in w):
+                self._buckets.setdefault(w[0], []).append(w)
+
+        self._build_pay(r.get("pay") or {})
+
+    # -- building -------------------------------------------------------------------------
+    def _words(self, phrase: str) -> tuple[str, ...]:
+        return tuple(self.slang.get(w, w) for w in words_of(phrase))
+
+    def _add_phrase(self, phrase: str, key: tuple) -> None:
+        ws = self._words(str(phrase))
+        if not ws:
+            return
+        self._vocab.update(ws)
+        self._index.setdefault(ws[0], []).append((ws, key))
+        if len(ws) > 1:
+            joined = "".join(ws)
+            if len(joined) >= 6:
+                self._index.setdefault(joined, []).append(((joined,), key))
+
+    def _phrases(self, groups: Iterable[Iterable[str]]) -> list[tuple[str, ...]]:
+        out = set()
+        for g in groups:
+            for p in g or []:
+                ws = self._words(str(p))
+                if ws:
+                    out.add(ws)
+        return sorted(out, key=len, reverse=True)
+
+    def _build_pay(self, pay: dict[str, Any]) -> None:
+        self.high_pay_idr = float(pay.get("high_monthly_idr", 8_000_000))
+        self.absurd_pay_idr = float(pay.get("absurd_monthly_idr", 60_000_000))
+        self.pay_with = set(pay.get("high_pay_with") or [])
+        self.currency_rate: dict[str, float] = {}
+        cur_words: list[str] = []
+        for code, c in (pay.get("currencies") or {}).items():
+            for w in c.get("words") or []:
+                w = fold(str(w)).strip()
+                if w:
+                    self.currency_rate[w] = float(c.get("idr", 1))
+                    self.currency_rate[w.rstrip(".")] = float(c.get("idr", 1))
+                    cur_words.append(w)
+        self.idr_words = {fold(str(w)).strip().rstrip(".") for w in ((pay.get("currencies") or {}).get("idr") or {}).get("words", [])}
+        self.multiplier: dict[str, float] = {}
+        for factor, ws in (pay.get("multipliers") or {}).items():
+            for w in ws or []:
+                self.multiplier[fold(str(w)).strip()] = float(factor)
+        self.period: list[tuple[str, float]] = []
+        for factor, ws in (pay.get("periods") or {}).items():
+            for w in ws or []:
+                self.period.append((fold(str(w)).strip(), float(factor)))
+        self.salary_words = [fold(str(w)) for w in pay.get("salary_words") or []]
+
+        def alt(words: Iterable[str]) -> str:
+            parts = []
+            for w in sorted(set(words), key=len, reverse=True):
+                e = re.escape(w).replace(r"\ ", r"\s*")
+                if w[0].isalpha():
+                    e = r"(?<![a-z])" + e
+                if w[-1].isalpha():
+                    e = e + r"(?![a-z])"
+                parts.append(e)
+            return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+
+        cur = alt(cur_words)
+        mul = alt(self.multiplier)
+        num = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+        self._money = re.compile(
+            rf"(?:(?P<c1>{cur})\s*\.?\s*)?"
+            rf"(?<![\d.,+])(?P<n1>{num})"
+            rf"(?:\s*(?P<m1>{mul}))?"
+            rf"(?:\s*(?:-|–|~|s/d|sd|sampai|hingga|to|until)\s*(?:{cur}\s*\.?\s*)?(?P<n2>{num})(?:\s*(?P<m2>{mul}))?)?"
+            rf"(?:\s*(?P<c2>{cur}))?"
+        )
+        self._period = re.compile(r"\s*(?:" + "|".join(
+            re.escape(w).replace(r"\ ", r"\s*") + (r"(?![a-z])" if w[-1].isalpha() else "")
+            for w, _ in sorted(self.period, key=lambda p: -len(p[0]))
+        ) + ")") if self.period else None
+        self._period_factor = {re.sub(r"\s+", "", w): f for w, f in self.period}
+        self._salary = re.compile("|".join(r"(?<![a-z])" + re.escape(w) for w in self.salary_words)) if self.salary_words else None
+
+    # -- reading --------------------------------------------------------------------------
+    def _read(self, text: str) -> _Text:
+        low = fold(text)
+        toks, starts, ends, breaks = [], [], [], []
+        n_breaks = 0
+        last_end = 0
+        vocab, buckets = self._vocab, self._buckets
+        pending: dict[str, list[int]] = {}
+        for m in _TOKEN.finditer(low):
+            s, e = m.span()
+            if _CLAUSE_BREAK.search(low, last_end, s):
+                n_breaks += 1
+            last_end = e
+            w = m.group()
+            w = self.slang.get(w, w)
+            if w not in vocab:
+                if len(w) > 5 and w.endswith("nya") and w[:-3] in vocab:
+                    w = w[:-3]
+                elif len(w) >= FUZZY_MIN_LEN and w[0] in buckets and not w.isdigit():
+                    pending.setdefault(w, []).append(len(toks))
+            toks.append(w)
+            starts.append(s)
+            ends.append(e)
+            breaks.append(n_breaks)
+        # typo tolerance: one C call per unknown word, against its first letter's bucket
+        for w, positions in pending.items():
+            if any(c.isdigit() for c in w):
+                continue
+            cutoff = FUZZY_CUTOFF_LONG if len(w) >= 7 else FUZZY_CUTOFF
+            best = process.extractOne(w, buckets[w[0]], scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is not None:
+                for i in positions:
+                    toks[i] = best[0]
+        return _Text(text, low, toks, starts, ends, breaks)
+
+    def _phrase_hits(self, t: _Text) -> list[tuple[int, int, tuple]]:
+        """(first token, last token, key) of every phrase found."""
+        out = []
+        toks, index = t.toks, self._index
+        n = len(toks)
+        for i, w in enumerate(toks):
+            cands = index.get(w)
+            if not cands:
+                continue
+            for words, key in cands:
+                k = len(words)
+                if k == 1:
+                    out.append((i, i, key))
+                elif i + k <= n and tuple(toks[i:i + k]) == words:
+                    out.append((i, i + k - 1, key))
+        return out
+
+    def _negated(self, t: _Text, first: int, last: int, after: bool = True) -> bool:
+        lo = max(0, first - 3)
+        before = [t.toks[j] for j in range(lo, first) if t.breaks[j] == t.breaks[first]]
+        if before and self._contains(before, self._neg_before):
+            return True
+        if not after:
+            return False
+        hi = min(len(t.toks), last + 4)
+        after = [t.toks[j] for j in range(last + 1, hi) if t.breaks[j] - t.breaks[last] <= 1]
+        return bool(after) and self._contains(after[:3], self._neg_after)
+
+    _LIST_WORDS = frozenset({"dan", "atau", "serta", "maupun", "ke", "di", "and", "or", "to", "in", "nor"})
+
+    def _place_negated(self, t: _Text, first: int, place_toks: set[int]) -> bool:
+        """A negator before a list of places negates each of them."""
+        j = first
+        while j > 0 and (j - 1 in place_toks or t.toks[j - 1] in self._LIST_WORDS):
+            if _SENTENCE_END.search(t.low, t.ends[j - 1], t.starts[j]):
+                break
+            j -= 1
+        before = [t.toks[k] for k in range(max(0, j - 3), j) if not _SENTENCE_END.search(t.low, t.ends[k], t.starts[first])]
+        return bool(before) and self._contains(before, self._neg_before)
+
+    @staticmethod
+    def _contains(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+        for p in phrases:
+            k = len(p)
+            for j in range(len(words) - k + 1):
+                if tuple(words[j:j + k]) == p:
+                    return True
+        return False
+
+    def _snippet(self, t: _Text, start: int, end: int) -> str:
+        raw = t.raw
+        # whole words: widen to the word boundaries of the original text
+        while start > 0 and raw[start - 1].isalnum():
+            start -= 1
+        while end < len(raw) and raw[end].isalnum():
+            end += 1
+        s = " ".join(raw[start:end].split())
+        if len(s) > SNIPPET_MAX:
+            s = s[: SNIPPET_MAX - 1].rstrip() + "…"
+        return s
+
+    # -- pay ------------------------------------------------------------------------------
+    @staticmethod
+    def _number(s: str) -> float:
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", s):
+            return float(re.sub(r"[.,]", "", s))
+        m = re.fullmatch(r"(\d{1,3}(?:[.,]\d{3})+)[.,](\d{1,2})", s)
+        if m:
+            return float(re.sub(r"[.,]", "", m.group(1)) + "." + m.group(2))
+        return float(s.replace(",", "."))
+
+    def read_pay(self, t: _Text, abroad: bool) -> list[tuple[float, int, int]]:
+        """(rupiah per month, start, end) for each amount of money in the ad."""
+        out = []
+        low = t.low
+        for m in self._money.finditer(low):
+            n1 = m.group("n1")
+            cur = m.group("c1") or m.group("c2")
+            if not cur and not (m.group("m1") or m.group("m2")):
+                # a bare number counts only right after a salary word: "gaji 1200"
+                if n1.startswith("0") or not self._salary:
+                    continue
+                if not self._salary.search(low, max(0, m.start() - 25), m.start()):
+                    continue
+            mul = m.group("m2") or m.group("m1")
+            try:
+                value = self._number(m.group("n2") or n1)
+            except ValueError:
+                continue
+            if mul:
+                value *= self.multiplier.get(re.sub(r"\s+", "", mul), 1.0)
+            if cur:
+                key = re.sub(r"\s+", " ", cur).strip()
+                rate = self.currency_rate.get(key, self.currency_rate.get(key.rstrip("."), 1.0))
+            elif mul or value >= 100_000:
+                rate = 1.0  # "15jt", "15.000.000": rupiah
+            elif abroad and 300 <= value <= 20_000:
+                rate = self.currency_rate.get("usd", 16000.0)  # "gaji 1000-1200" for a job abroad
+            else:
+                continue
+            idr = value * rate
+            if self._period is not None:
+                pm = self._period.match(low, m.end())
+                if pm:
+                    idr *= self._period_factor.get(re.sub(r"\s+", "", pm.group().strip()), 1.0)
+            if idr >= 100_000:  # below that it is not a monthly wage (an age, a count, a fee in k)
+                out.append((idr, m.start(), m.end()))
+        return out
+
+    # -- the check ------------------------------------------------------------------------
+    def analyse(self, text: str) -> tuple[_Text, dict[str, Any]]:
+        t = self._read(text or "")
+        hits = self._phrase_hits(t)
+        abroad = False
+        caution_sentences: set[int] = set()
+        found: dict[str, list[tuple[int, int]]] = {}  # sign id -> [(char start, char end)]
+        places: list[tuple[str, int, int]] = []
+        ad_words = fwd = 0
+
+        sentence_of = self._sentence_ids(t)
+        place_toks = {j for first, last, key in hits if key[0] == "place" for j in range(first, last + 1)}
+        for first, last, key in hits:
+            kind = key[0]
+            cs, ce = t.starts[first], t.ends[last]
+            if kind == "sign":
+                sign = self.signs[key[1]]
+                if sign.negatable and self._negated(t, first, last):
+                    continue
+                found.setdefault(sign.id, []).append((cs, ce))
+            elif kind == "place":
+                if first > 0 and t.toks[first - 1] in self.not_place_after:
+                    continue  # "bahasa Inggris" is a language
+                abroad = True
+                if key[1] and self._place_negated(t, first, place_toks):
+                    continue  # "kami tidak menempatkan ke Kamboja, Myanmar atau Thailand"
+                if key[1]:
+                    places.append((key[1], cs, ce))
+            elif kind == "abroad":
+                abroad = True
+            elif kind == "caution":
+                caution_sentences.add(sentence_of(cs))
+            elif kind == "ad":
+                ad_words += 1
+            elif kind == "fwd":
+                fwd += 1
+        # place names glued to other words: "kerjadikamboja"
+        if self._glued_place is not None:
+            for i, w in enumerate(t.toks):
+                if len(w) >= 9 and w not in self._index:
+                    m = self._glued_place.search(w)
+                    if m:
+                        abroad = True
+                        flag = self.place_flag.get(m.group())
+                        if flag:
+                            s = t.starts[i] + m.start()
+                            places.append((flag, s, s + len(m.group())))
+        for flag, cs, ce in places:
+            if flag in self.signs:
+                found.setdefault(flag, []).append((cs, ce))
+        # regular expressions from content
+        for sign in self.signs.values():
+            for p in sign.patterns:
+                for m in p.finditer(t.low):
+                    if m.end() <= m.start():
+                        continue
+                    if sign.negatable and t.toks:
+                        first = max(0, bisect_right(t.starts, m.start()) - 1)
+                        last = max(first, bisect_left(t.ends, m.end()))
+                        if self._negated(t, first, min(last, len(t.toks) - 1)):
+                            continue
+                    found.setdefault(sign.id, []).append(m.span())
+                    break
+
+        pay = self.read_pay(t, abroad)
+        if any(rate_is_foreign for rate_is_foreign in self._foreign_money(t, pay)):
+            abroad = True
+        return t, {
+            "found": found,
+            "abroad": abroad,
+            "caution": caution_sentences,
+            "sentence_of": sentence_of,
+            "pay": pay,
+            "ad_words": ad_words,
+            "forwarded": fwd,
+        }
+
+    def _foreign_money(self, t: _Text, pay) -> Iterable[bool]:
+        for _, s, e in pay:
+            frag = t.low[s:e]
+            for w in self.currency_rate:
+                if w and w in frag and w.rstrip(".") not in self.idr_words and self.currency_rate[w] != 1.0:
+                    yield True
+                    break
+
+    @staticmethod
+    def _sentence_ids(t: _Text):
+        ends = [m.start() for m in _SENTENCE_END.finditer(t.low)]
+
+        def sentence_of(pos: int) -> int:
+            lo, hi = 0, len(ends)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if ends[mid] < pos:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        return sentence_of
+
+    def check(self, text: str) -> Result:
+        t, a = self.analyse(text)
+        found, abroad, caution, sentence_of = a["found"], a["abroad"], a["caution"], a["sentence_of"]
+
+        flags: dict[str, tuple[int, int]] = {}
+        positives: dict[str, tuple[int, int]] = {}
+        flag_spans: list[tuple[int, int]] = []
+        for sid, spans in found.items():
+            sign = self.signs[sid]
+            if sign.kind != "flag" or sign.computed:
+                continue
+            if sign.abroad_only and not abroad:
+                continue
+            spans = [sp for sp in spans if sentence_of(sp[0]) not in caution]
+            if not spans:
+                continue
+            spans.sort()
+            flags[sid] = spans[0]
+            flag_spans.extend(spans)
+        for sid, spans in found.items():
+            sign = self.signs[sid]
+            if sign.kind != "positive":
+                continue
+            # a good sign inside a red flag's words ("tanpa visa kerja", "tidak perlu ke disnaker") is not one
+            spans = [sp for sp in spans if not any(fs <= sp[0] < fe or sp[0] <= fs < sp[1] for fs, fe in flag_spans)]
+            if spans:
+                positives[sid] = min(spans)
+
+        # computed flags: pay, missing company
+        pay = a["pay"]
+        top = max(pay, default=None)
+        pay_with = any(f in flags for f in self.pay_with)
+        for sid, sign in self.signs.items():
+            if sign.kind != "flag" or not sign.computed or (sign.abroad_only and not abroad):
+                continue
+            if sign.computed == "absurd_pay" and top and top[0] >= self.absurd_pay_idr:
+                flags[sid] = (top[1], top[2])
+            elif sign.computed == "high_pay" and top and pay_with and self.high_pay_idr <= top[0] < self.absurd_pay_idr:
+                flags[sid] = (top[1], top[2])
+            elif sign.computed == "no_company" and abroad and not positives.keys() & {"p3mi_licence", "official_programme", "siskop2mi"}:
+                if not _COMPANY.search(t.raw):
+                    flags[sid] = (-1, -1)
+
+        raw_score = sum(self.signs[f].weight for f in flags)
+        good = min(sum(self.signs[p].weight for p in positives), self.positive_cap)
+        score = max(0.0, raw_score - good)
+        risk = "high" if score >= self.high_at else "medium" if score >= self.medium_at else "low"
+        if risk == "high" and not any(self.signs[f].weight >= self.high_needs for f in flags):
+            risk = "medium"  # soft signs alone
+        for f in flags:
+            floor = self.signs[f].min_risk
+            if floor and RISKS.index(floor) > RISKS.index(risk):
+                risk = floor
+
+        def hit(sid: str, span: tuple[int, int]) -> Hit:
+            if span[0] < 0:
+                return Hit(sid, "", -1, -1)
+            return Hit(sid, self._snippet(t, *span), span[0], span[1])
+
+        ordered = sorted(flags, key=lambda f: (-self.signs[f].weight, self.order[f]))
+        return Result(
+            risk=risk,
+            score=score,
+            flags=[hit(f, flags[f]) for f in ordered],
+            positives=[hit(p, positives[p]) for p in sorted(positives, key=lambda p: self.order[p])],
+            abroad=abroad,
+            pay_idr=top[0] if top else None,
+        )
+
+    # -- is this an offer at all? ---------------------------------------------------------
+    def looks_like_offer(self, text: str) -> bool:
+        """A pasted or forwarded job ad, not a question about one."""
+        stripped = (text or "").strip()
+        if len(stripped) < self.claim_min_chars:
+            return False
+        if stripped.endswith("?") and len(stripped) < 200:
+            return False
+        t, a = self.analyse(stripped)
+        signs = {sid for sid in a["found"] if self.signs[sid].kind == "flag"}
+        positives = {sid for sid in a["found"] if self.signs[sid].kind == "positive"}
+        categories = sum((
+            a["ad_words"] > 0,
+            bool(a["pay"]) or bool(self._salary and self._salary.search(t.low)),
+            a["abroad"],
+            bool(_PHONE.search(t.low)) or "chat_only" in signs,
+            len(signs) >= 2,
+            bool(positives),
+        ))
+        if a["forwarded"] and categories >= 2:
+            return True
+        return (a["ad_words"] > 0 or bool(a["pay"])) and categories >= 3
