@@ -137,7 +137,7 @@ def _same_words(a: list[str], b: list[str]) -> bool:
     for w in sorted(a, key=len, reverse=True):
         best, best_j = 0.0, -1
         for j, v in enumerate(left):
-            r = 100.0 if w == v else (fuzz.ratio(w, v) if min(len(w), len(v)) >= 4 else 0.0)
+            r = 100.0 if w == v else (fuzz.ratio(w, v) if max(len(w), len(v)) >= 4 else 0.0)
             if r > best:
                 best, best_j = r, j
         if best < WORD_TYPO_RATIO:

@@ -147,17 +147,22 @@ class Lookup:
                     _("Similar names on the list (not the same name: a look-alike name can be a different company):")
                     + "\n" + "\n".join(self._line(ctx, m, today) for m in matches)
                 )
+        elif not best.exact:
+            # Same words give or take a typo: maybe the person's typo, maybe a look-alike name.
+            # Never "on the list": show the closest name and ask for an exact comparison.
+            self._count("close")
+            parts.append(_(
+                "\"{query}\" is not on our list from {date} ({source}) exactly as you typed it. The closest "
+                "name on it is \"{name}\". A look-alike name can be a different company: check that the "
+                "recruiter's papers show exactly this name and licence number. Check on siskop2mi.bp2mi.go.id "
+                "or ask the KP2MI hotline before you pay or hand over documents."
+            ).format(query=query, date=date, source=info.source, name=best.item.name) + "\n" + self._line(ctx, best, today))
+            if matches[1:]:
+                parts.append(_("Other similar names on the list:") + "\n" + "\n".join(self._line(ctx, m, today) for m in matches[1:]))
         else:
             c = best.item
             status = c.effective_status(today)
-            self._count(f"found_{status}" if best.exact else f"close_{status}")
-            head = ""
-            if not best.exact:
-                head = _(
-                    "You typed \"{query}\"; the closest name on the list is \"{name}\". A look-alike name can "
-                    "be a different company: check that the recruiter's papers show exactly this name and "
-                    "licence number."
-                ).format(query=query, name=c.name) + "\n\n"
+            self._count(f"found_{status}")
             fmt = dict(name=c.name, source=info.source, date=date, valid_until=format_date(c.valid_until, lang))
             if status == "active":
                 body = _(
@@ -181,10 +186,9 @@ class Lookup:
                     "Ask the KP2MI hotline whether it has a valid licence now, before you pay or hand over "
                     "documents."
                 ).format(**fmt)
-            parts.append(head + body + "\n" + self._line(ctx, best, today))
-            others = [m for m in matches[1:]]
-            if others:
-                parts.append(_("Other similar names on the list:") + "\n" + "\n".join(self._line(ctx, m, today) for m in others))
+            parts.append(body + "\n" + self._line(ctx, best, today))
+            if matches[1:]:
+                parts.append(_("Other similar names on the list:") + "\n" + "\n".join(self._line(ctx, m, today) for m in matches[1:]))
         return [Reply("\n\n".join(parts)), Reply(channels, self.buttons(ctx))]
 
     def _line(self, ctx: ToolContext, m: Match[Company], today: _dt.date) -> str:
