@@ -17,6 +17,11 @@ def add_parser(sub) -> None:
             "With WEBHOOK_URL set it serves a webhook on PORT, otherwise it long-polls."
         ),
     )
+    p.add_argument(
+        "--mode", choices=["auto", "webhook", "polling"], default="auto",
+        help="auto (default): webhook when WEBHOOK_URL is set, else long polling; "
+        "webhook: require WEBHOOK_URL (Procfile `web`); polling: long-poll even if WEBHOOK_URL is set (Procfile `worker`)",
+    )
     p.set_defaults(func=_run)
 
 
@@ -31,8 +36,17 @@ def _run(args) -> int:
 
     from .config import ConfigError, load_config
 
+    env = dict(os.environ)
+    mode = getattr(args, "mode", "auto")
+    if mode == "polling":
+        env.pop("WEBHOOK_URL", None)
     try:
-        cfg = load_config()
+        cfg = load_config(env)
+        if mode == "webhook" and cfg.mode != "webhook":
+            raise ConfigError(
+                "--mode webhook needs WEBHOOK_URL: the public https:// address Telegram should call "
+                "(e.g. https://<your app>/telegram). Without it, run `python -m bot run` to long-poll."
+            )
     except ConfigError as e:
         print(str(e), file=sys.stderr)
         return 2

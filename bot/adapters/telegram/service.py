@@ -52,7 +52,7 @@ def N_(s: str) -> str:
     return s
 
 
-SORRY = N_("Sorry, something went wrong on our side. Please try again, or choose from the menu.")
+SORRY = N_("Sorry, something went wrong on our side. Please try again.")  # the engine's words too
 MENU_LABEL = N_("Menu")
 INVITE = N_(
     "Hello! I help people check job offers abroad and stay safe from traffickers. "
