@@ -91,8 +91,26 @@ def _schema_problems(validator: Draft202012Validator, kind: str, data: Any, rel:
             err = best_match(err.context) or err
         path = tuple(err.absolute_path)
         where = "/".join(str(p) for p in path) or "(top)"
-        out.append(Problem(rel, line_of(lines, path), f"{where}: {_short(err.message)}"))
+        out.append(Problem(rel, line_of(lines, path), f"{where}: {_friendly(err)}"))
     return out
+
+
+def _friendly(err) -> str:
+    """jsonschema's message, said the way an editor needs it."""
+    v, inst = err.validator, err.instance
+    if v == "maxLength" and isinstance(inst, str):
+        what = "button label" if err.validator_value == LABEL_LIMIT else "message"
+        extra = " (Telegram's limit)" if err.validator_value == HARD_LIMIT else ""
+        return f"{what} is {len(inst)} characters; the limit is {err.validator_value}{extra}"
+    if v == "minLength":
+        return "empty text"
+    if v == "required":
+        return _short(err.message.replace("is a required property", "is required here"))
+    if v == "additionalProperties":
+        return _short(err.message + " (a typo in a key name?)")
+    if v == "type":
+        return f"{_short(repr(inst))} should be a {err.validator_value} (YAML reads yes/no/on/off as true/false: quote such words)" if isinstance(inst, bool) else f"{_short(repr(inst))} should be of type {err.validator_value}"
+    return _short(err.message)
 
 
 def _short(msg: str) -> str:

@@ -69,10 +69,14 @@ class Engine:
             log.exception("engine error on %s event", event.kind)
             _ = self._t(session)
             replies = [self._menu(session, _("Sorry, something went wrong on our side. Please try again."))]
+        if not replies:
+            replies = [self._menu(session)]
+        if not replies[-1].buttons:  # never leave a person without a way on
+            replies[-1] = Reply(replies[-1].text, [[Button(self._t(session)("Menu"), "a:menu")]])
         if session.pop("_deleted", False):
             return replies
         self._save(user_id, session)
-        return replies or [self._menu(session)]
+        return replies
 
     def resume(self, user_id: str) -> list[Reply]:
         """Where a returning user left off (the current lesson message, or the menu)."""

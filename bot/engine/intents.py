@@ -1,10 +1,18 @@
 """Free-text intent matching over the keywords that live in content.
 
 A keyword is a word or a short phrase ("cek agen", "paspor ditahan"). A message matches a
-keyword when every word of the keyword is in the message, exactly or close enough (rapidfuzz
-ratio, for words long enough to carry a typo), and the matched words stand near each other.
-Longer keyword phrases count for more than single words. Emergencies are looked for first and
-win whenever they match: missing one is the one mistake the bot must not make.
+keyword when every word of the keyword is in the message and the matched words stand near each
+other. A word is "in the message" when it is there exactly, as another form of the same root
+(disekap / menyekap / sekapnya, locked / lock), or with a typo (rapidfuzz ratio, for words long
+enough to carry one). Longer keyword phrases count for more than single words.
+
+Emergencies are looked for first and win whenever they match: missing one is the one mistake
+the bot must not make. content/emergency.yaml has three kinds of evidence:
+- `keywords`: phrases that mean danger on their own ("disekap", "paspor ditahan");
+- `combos`: groups of alternatives that mean danger together ("tidak bisa" + "pulang",
+  "passport" + "taken"), each group's word near the others';
+- `weak_keywords`: distress words ("tolong", "help me") that mean an emergency only when the
+  message is about nothing else the bot knows ("tolong cek PT ini" is a recruiter question).
 
 Intents: "emergency", each module's intent (fake_offer, recruiter, help, ...), the intents of
 content/intents.yaml (menu, language, ...), and "unknown".
@@ -16,22 +24,33 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import tokens
+from bot.engine.text import stems, tokens
 
 EMERGENCY = "emergency"
 UNKNOWN = "unknown"
-THRESHOLD = 80.0  # below this the message is "unknown"
+LANGUAGE = "language"
+THRESHOLD = 80.0  # a keyword match scores at least this
 FUZZY_MIN_LEN = 5  # shorter words must match exactly ("ga" is not "ka")
 FUZZY_CUTOFF = 84.0  # ratio for a typo'd word to count
 EMERGENCY_FUZZY_CUTOFF = 80.0  # be generous where a miss is costly
-# Intents met only when nothing more specific matched (greetings, "menu" inside a question)
-GENERIC_INTENTS = ("menu",)
+STEM_SCORE = 93.0  # another form of the same root
+WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
+COMBO_WINDOW = 7  # words a combo's parts may be apart
+GENERIC_INTENTS = ("menu",)  # met only when nothing more specific matched
+# Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
+LANGUAGE_CUES = {
+    "bahasa", "language", "speak", "ngomong", "pake", "pakai", "use", "in", "reply", "write", "tulis",
+    "ganti", "switch", "change", "please", "aja", "saja", "dong", "translate", "terjemah", "terjemahkan",
+    "ngerti", "understand", "mengerti", "paham", "version", "versi", "only", "can", "bisa", "balas",
+}
+EVIDENCE_MIN = 2  # distinct topic words needed when no keyword phrase matched
 
 
 @dataclass(frozen=True)
 class _Keyword:
     intent: str
     words: tuple[str, ...]
+    weak: bool = False
 
 
 @dataclass
@@ -41,19 +60,39 @@ class Match:
     scores: dict[str, float] = field(default_factory=dict)
     country: str | None = None
     hits: dict[str, list[str]] = field(default_factory=dict)  # intent -> keywords matched
+    distress: bool = False  # a distress word was there ("tolong", "help"), emergency or not
+    language: str | None = None  # the language asked for, if one was named
 
 
 class IntentMatcher:
     def __init__(self, content) -> None:
         self.table = dict(content.normalize)
         self.module_intents = [m["intent"] for m in content.modules.values()]
-        self.extra_intents = list(content.intents)
         self.keywords: list[_Keyword] = []
-        self._add(EMERGENCY, _all_langs(content.emergency.get("keywords", {})))
+        em = content.emergency
+        self._add(EMERGENCY, _all_langs(em.get("keywords", {})))
+        self._add(EMERGENCY, _all_langs(em.get("weak_keywords", {})), weak=True)
         for m in content.modules.values():
             self._add(m["intent"], _all_langs(m.get("keywords", {})))
         for name, spec in content.intents.items():
             self._add(name, _all_langs(spec.get("keywords", {})))
+        # combos: list of groups of alternative phrases
+        self.combos: list[list[list[tuple[str, ...]]]] = []
+        for combo in em.get("combos", []) or []:
+            groups = []
+            for group in combo:
+                alts = [tuple(tokens(p, self.table)) for p in group]
+                groups.append([a for a in alts if a])
+            if all(groups):
+                self.combos.append(groups)
+        # languages by name ("english", "inggris", "indonesia")
+        aliases = content.files.get("settings.yaml", {}).get("language_aliases", {}) or {}
+        self.language_names: dict[str, str] = {}
+        for lang in content.languages:
+            for name in [content.lang_name(lang)] + list(aliases.get(lang, [])):
+                for w in tokens(name, self.table):
+                    if w != "bahasa" and len(w) >= 3:
+                        self.language_names.setdefault(w, lang)
         # Countries: a separate vocabulary, so "nomor kbri malaysia" knows where.
         self.country_keywords: list[tuple[str, tuple[str, ...]]] = []
         for code, c in content.countries.items():
@@ -65,13 +104,13 @@ class IntentMatcher:
         self._build_index()
 
     # -- building ----------------------------------------------------------------------------
-    def _add(self, intent: str, phrases: list[str]) -> None:
-        seen = set()
+    def _add(self, intent: str, phrases: list[str], weak: bool = False) -> None:
+        seen = {(k.words, k.weak) for k in self.keywords if k.intent == intent}
         for p in phrases:
             words = tuple(tokens(p, self.table))
-            if words and words not in seen:
-                seen.add(words)
-                self.keywords.append(_Keyword(intent, words))
+            if words and (words, weak) not in seen:
+                seen.add((words, weak))
+                self.keywords.append(_Keyword(intent, words, weak))
 
     def _build_index(self) -> None:
         self.by_word: dict[str, list[int]] = defaultdict(list)
@@ -82,9 +121,23 @@ class IntentMatcher:
         for i, (_, words) in enumerate(self.country_keywords):
             for w in set(words):
                 self.country_by_word[w].append(i)
-        vocab = set(self.by_word) | set(self.country_by_word)
-        self.fuzzy_vocab = sorted(w for w in vocab if len(w) >= FUZZY_MIN_LEN and not w.isdigit())
-        self._emergency_words = {w for kw in self.keywords if kw.intent == EMERGENCY for w in kw.words}
+        combo_words = {w for combo in self.combos for group in combo for alt in group for w in alt}
+        vocab = set(self.by_word) | set(self.country_by_word) | combo_words | set(self.language_names)
+        self.vocab = vocab
+        self.fuzzy_vocab = sorted(w for w in vocab if len(w) >= FUZZY_MIN_LEN and w.isalpha())
+        self.by_stem: dict[str, set[str]] = defaultdict(set)
+        for w in vocab:
+            for s in stems(w):
+                self.by_stem[s].add(w)
+        self._emergency_words = {w for kw in self.keywords if kw.intent == EMERGENCY for w in kw.words} | combo_words
+        # topic evidence: words used by exactly one module intent's keywords
+        owners: dict[str, set[str]] = defaultdict(set)
+        for kw in self.keywords:
+            if kw.intent in self.module_intents:
+                for w in kw.words:
+                    if len(w) >= 4 and w.isalpha():
+                        owners[w].add(kw.intent)
+        self.evidence = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
         self._cache: dict[str, dict[str, float]] = {}
 
     # -- matching ----------------------------------------------------------------------------
@@ -94,9 +147,15 @@ class IntentMatcher:
         if got is not None:
             return got
         found: dict[str, float] = {}
-        if word in self.by_word or word in self.country_by_word:
+        if word in self.vocab:
             found[word] = 100.0
-        if len(word) >= FUZZY_MIN_LEN and not word.isdigit():
+        forms = stems(word)
+        if len(forms) > 1:  # an affixed word: its other forms count (menyekap ~ disekap)
+            for s in forms:
+                for v in self.by_stem.get(s, ()):
+                    if v not in found:
+                        found[v] = STEM_SCORE
+        if len(word) >= FUZZY_MIN_LEN and word.isalpha():
             for cand, score, _ in process.extract(
                 word, self.fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=EMERGENCY_FUZZY_CUTOFF, limit=8
             ):
@@ -109,51 +168,111 @@ class IntentMatcher:
         self._cache[word] = found
         return found
 
-    def _match_phrase(self, words: tuple[str, ...], positions: dict[str, list[tuple[int, float]]]) -> float:
-        """Score of a keyword phrase against the message (0 when a word is missing or too far)."""
+    @staticmethod
+    def _match_phrase(words: tuple[str, ...], positions: dict[str, list[tuple[int, float]]]) -> tuple[float, int, int]:
+        """(score, first, last position) of a phrase in the message; score 0 if absent or scattered."""
         total = 0.0
         spots: list[int] = []
         for w in words:
             cands = positions.get(w)
             if not cands:
-                return 0.0
+                return 0.0, -1, -1
             pos, sim = max(cands, key=lambda c: c[1])
             total += sim
             spots.append(pos)
-        if len(words) > 1 and max(spots) - min(spots) > len(words) + 2:
-            return 0.0
-        return total / len(words) + 6.0 * (len(words) - 1)
+        if len(words) > 1 and max(spots) - min(spots) > len(words) - 1 + WINDOW_SLACK:
+            return 0.0, -1, -1
+        return total / len(words) + 6.0 * (len(words) - 1), min(spots), max(spots)
+
+    def _positions(self, words: list[str]) -> dict[str, list[tuple[int, float]]]:
+        positions: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, w in enumerate(words):
+            for cand, sim in self._similar(w).items():
+                positions[cand].append((i, sim))
+        for i in range(len(words) - 1):  # "di sekap" typed apart, "gabisa" glued
+            glued = words[i] + words[i + 1]
+            if glued in self.vocab:
+                positions[glued].append((i, 100.0))
+        return positions
 
     def analyse(self, text: str) -> Match:
         words = tokens(text, self.table)
         if not words:
             return Match(UNKNOWN, 0.0)
-        positions: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, w in enumerate(words):
-            for cand, sim in self._similar(w).items():
-                positions[cand].append((i, sim))
-        # also try two message words glued together ("paspor ditahan" typed "pasporditahan" is
-        # rarer than "di tahan" typed apart): join neighbours and look them up exactly
-        for i in range(len(words) - 1):
-            glued = words[i] + words[i + 1]
-            if glued in self.by_word:
-                positions[glued].append((i, 100.0))
+        positions = self._positions(words)
         candidates: set[int] = set()
         for w in positions:
             candidates.update(self.by_word.get(w, ()))
         scores: dict[str, float] = {}
         hits: dict[str, list[str]] = defaultdict(list)
+        weak = 0.0
         for i in candidates:
             kw = self.keywords[i]
-            s = self._match_phrase(kw.words, positions)
-            if s >= THRESHOLD:
-                hits[kw.intent].append(" ".join(kw.words))
-                if s > scores.get(kw.intent, 0.0):
-                    scores[kw.intent] = s
+            s, _, _ = self._match_phrase(kw.words, positions)
+            if s < THRESHOLD:
+                continue
+            if kw.weak:
+                weak = max(weak, s)
+                continue
+            hits[kw.intent].append(" ".join(kw.words))
+            scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
+        combo = self._combo_score(positions)
+        if combo:
+            hits[EMERGENCY].append("(combo)")
+            scores[EMERGENCY] = max(scores.get(EMERGENCY, 0.0), combo)
         for intent, hs in hits.items():  # several different keywords: more confidence
             scores[intent] = scores[intent] + min(9.0, 3.0 * (len(hs) - 1))
+        language = self._language(words)
+        if language and LANGUAGE not in scores:
+            scores[LANGUAGE] = 85.0
+        if weak and EMERGENCY not in scores and not any(k in self.module_intents or k == LANGUAGE for k in scores):
+            scores[EMERGENCY] = weak  # "tolong!" alone, or with a greeting
+        if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
+            self._evidence(words, positions, scores)
         country = self._country(positions)
-        return Match(self._decide(scores), max(scores.values(), default=0.0), scores, country, dict(hits))
+        intent = self._decide(scores)
+        return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language)
+
+    def _combo_score(self, positions) -> float:
+        best = 0.0
+        for groups in self.combos:
+            spans = []
+            total = 0.0
+            for group in groups:
+                found = None
+                for alt in group:
+                    s, a, b = self._match_phrase(alt, positions)
+                    if s >= THRESHOLD and (found is None or s > found[0]):
+                        found = (s, a, b)
+                if found is None:
+                    break
+                total += found[0]
+                spans.append(found)
+            else:
+                lo = min(a for _, a, _ in spans)
+                hi = max(b for _, _, b in spans)
+                if hi - lo <= COMBO_WINDOW:
+                    best = max(best, total / len(groups) + 3.0)
+        return best
+
+    def _language(self, words: list[str]) -> str | None:
+        named = {self.language_names[w] for w in words if w in self.language_names}
+        if len(named) != 1:
+            return None
+        if len(words) == 1 or (len(words) <= 8 and LANGUAGE_CUES & set(words)):
+            return next(iter(named))
+        return None
+
+    def _evidence(self, words, positions, scores) -> None:
+        """No keyword phrase matched: count words that belong to one topic only."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for w in positions:
+            intent = self.evidence.get(w)
+            if intent:
+                found[intent].add(w)
+        for intent, ws in found.items():
+            if len(ws) >= EVIDENCE_MIN:
+                scores[intent] = max(scores.get(intent, 0.0), THRESHOLD + len(ws))
 
     def _decide(self, scores: dict[str, float]) -> str:
         if scores.get(EMERGENCY, 0.0) >= THRESHOLD:
@@ -173,7 +292,7 @@ class IntentMatcher:
             seen.update(self.country_by_word.get(w, ()))
         for i in seen:
             code, words = self.country_keywords[i]
-            s = self._match_phrase(words, positions)
+            s, _, _ = self._match_phrase(words, positions)
             if s > best_score and s >= 85.0:
                 best, best_score = code, s
         return best
@@ -190,4 +309,4 @@ class IntentMatcher:
 
 
 def _all_langs(keywords: dict[str, list[str]]) -> list[str]:
-    return [k for lst in keywords.values() for k in lst if isinstance(k, str)]
+    return [k for lst in (keywords or {}).values() for k in lst if isinstance(k, str)]

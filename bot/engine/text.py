@@ -47,3 +47,65 @@ def normalise(text: str, table: dict[str, str] | None = None) -> str:
 def has_words(text: str) -> bool:
     """True if text has at least one letter or digit (not only emoji, stickers or punctuation)."""
     return bool(_NON_WORD.sub("", fold(text)))
+
+
+# -- light stemming -------------------------------------------------------------------------
+# Indonesian words change by affixes (sekap, disekap, menyekap, sekapnya; pukul, dipukuli,
+# memukul). A light, rule-based stemmer gives the possible roots of a word so that a keyword
+# written one way matches the others. It over-generates on purpose (a set of candidates);
+# matching needs the candidate sets of two words to meet.
+_ID_PARTICLES = ("nya", "lah", "kah", "pun")
+_ID_SUFFIXES = ("kan", "in", "i")  # not "-an": nouns (jualan, pukulan) are not the act
+_ID_PLAIN_PREFIXES = ("di", "ke", "ter", "ber", "be", "se")
+_EN_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def stems(word: str) -> frozenset[str]:
+    """Candidate roots of a word (the word itself included). Short words are left alone."""
+    if len(word) < 5 or not word.isalpha():
+        return frozenset((word,))
+    out = {word}
+    base = word
+    for p in _ID_PARTICLES:
+        if base.endswith(p) and len(base) - len(p) >= 4:
+            base = base[: -len(p)]
+            out.add(base)
+            break
+    bases = {base}
+    for suf in _ID_SUFFIXES:
+        if base.endswith(suf) and len(base) - len(suf) >= 4:
+            bases.add(base[: -len(suf)])
+            break
+    for suf in _EN_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            root = word[: -len(suf)]
+            bases.add(root)
+            if len(root) > 4 and root[-1] == root[-2]:
+                bases.add(root[:-1])  # kidnapped -> kidnap
+            break
+    for b in bases:
+        out.add(b)
+        out.update(_strip_prefix(b))
+    return frozenset(x for x in out if len(x) >= 4)
+
+
+def _strip_prefix(w: str) -> set[str]:
+    out: set[str] = set()
+    for p in _ID_PLAIN_PREFIXES:
+        if w.startswith(p) and len(w) - len(p) >= 4:
+            out.add(w[len(p):])
+    for nasal, subs in (("meny", "s"), ("peny", "s"), ("meng", "k"), ("peng", "k"), ("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t")):
+        if w.startswith(nasal) and len(w) - len(nasal) >= 3:
+            rest = w[len(nasal):]
+            out.add(rest)
+            if rest[0] in "aeiou":
+                out.add(subs + rest)
+            break
+    else:
+        if w.startswith(("me", "pe")) and len(w) > 5:
+            out.add(w[2:])
+    if w.startswith("ny") and len(w) > 5 and w[2] in "aeiou":  # nyekap -> sekap, nyari -> cari
+        out.update({"s" + w[2:], "c" + w[2:]})
+    elif w.startswith("ng") and len(w) > 5:  # ngancam -> ancam, ngunci -> kunci
+        out.update({w[2:], "k" + w[2:]})
+    return out
