@@ -201,6 +201,9 @@ class OfferChecker:
         for kws in (claim.get("forwarded") or {}).values():
             for kw in kws or []:
                 self._add_phrase(kw, ("fwd",))
+        for kws in (claim.get("question_words") or {}).values():
+            for kw in kws or []:
+                self._add_phrase(kw, ("question",))
         self.claim_min_chars = int(claim.get("min_chars", 80))
 
         self._neg_before = self._phrases((r.get("negators") or {}).values())
@@ -442,7 +445,7 @@ class OfferChecker:
         caution_sentences: set[int] = set()
         found: dict[str, list[tuple[int, int]]] = {}  # sign id -> [(char start, char end)]
         places: list[tuple[str, int, int]] = []
-        ad_words = fwd = 0
+        ad_words = fwd = questions = 0
 
         sentence_of = self._sentence_ids(t)
         place_toks = {j for first, last, key in hits if key[0] == "place" for j in range(first, last + 1)}
@@ -470,6 +473,8 @@ class OfferChecker:
                 ad_words += 1
             elif kind == "fwd":
                 fwd += 1
+            elif kind == "question":
+                questions += 1
         # place names glued to other words: "kerjadikamboja"
         if self._glued_place is not None:
             for i, w in enumerate(t.toks):
@@ -509,6 +514,7 @@ class OfferChecker:
             "pay": pay,
             "ad_words": ad_words,
             "forwarded": fwd,
+            "questions": questions,
         }
 
     def _foreign_money(self, t: _Text, pay) -> Iterable[bool]:
@@ -613,6 +619,8 @@ class OfferChecker:
         if stripped.endswith("?") and len(stripped) < 200:
             return False
         t, a = self.analyse(stripped)
+        if a["questions"] and len(stripped) < 160:
+            return False
         signs = {sid for sid in a["found"] if self.signs[sid].kind == "flag"}
         positives = {sid for sid in a["found"] if self.signs[sid].kind == "positive"}
         categories = sum((
@@ -622,6 +630,7 @@ class OfferChecker:
             bool(_PHONE.search(t.low)) or "chat_only" in signs,
             len(signs) >= 2,
             bool(positives),
+            a["ad_words"] >= 3,
         ))
         if a["forwarded"] and categories >= 2:
             return True

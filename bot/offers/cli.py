@@ -1,13 +1,52 @@
-"""`python -m bot check-offer` (issue 4)."""
+"""`python -m bot check-offer [--content DIR] [--jsonl]`: check job offers from standard input.
+
+One offer (all of stdin) -> one JSON object {"risk", "score", "flags": [{"id", "snippet"}],
+"positives": [{"id", "snippet"}]}. With --jsonl each input line is {"text": ...} and each output
+line is its result, in order; a line that is not such an object gets {"error": ...} instead.
+Only content/redflags.yaml (and schema.json, settings.yaml) is read, so this works while other
+content is being edited.
+"""
+from __future__ import annotations
+
+import json
+import sys
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("check-offer", help="check one job offer from standard input (JSON out)")
-    p.add_argument("--content", help="content folder")
-    p.add_argument("--jsonl", action="store_true", help="one JSON object {text} per input line")
-    p.set_defaults(func=lambda args: _todo())
+    p = sub.add_parser("check-offer", help="check job offers from standard input for red flags (JSON out)")
+    p.add_argument("--content", help="content folder (default: BOT_CONTENT_DIR or ./content)")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object {\"text\": ...} per input line")
+    p.set_defaults(func=run)
 
 
-def _todo() -> int:
-    print("check-offer: not built yet")
-    return 2
+def run(args) -> int:
+    from bot.app import content_dir
+    from bot.offers.checker import OfferChecker
+    from bot.offers.rules import load_rules
+
+    rules, _langs, problems = load_rules(content_dir(args.content))
+    errors = [p for p in problems if p.severity == "error"]
+    if rules is None or errors:
+        print("check-offer: content/redflags.yaml has problems:", file=sys.stderr)
+        for p in problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    checker = OfferChecker(rules)
+    out = sys.stdout
+    if not args.jsonl:
+        text = sys.stdin.read()
+        out.write(json.dumps(checker.check(text[:8000]).as_json(), ensure_ascii=False) + "\n")
+        return 0
+    for n, line in enumerate(sys.stdin, 1):
+        line = line.strip()
+        try:
+            obj = json.loads(line)
+            text = obj.get("text") if isinstance(obj, dict) else None
+            if not isinstance(text, str):
+                raise ValueError('expected an object with a "text" string')
+        except (ValueError, json.JSONDecodeError) as e:
+            out.write(json.dumps({"error": f"line {n}: {e}"}, ensure_ascii=False) + "\n")
+            continue
+        out.write(json.dumps(checker.check(text[:8000]).as_json(), ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
