@@ -20,7 +20,7 @@ from babel.dates import format_date
 
 from bot.engine.events import Button, Event, Reply
 from bot.engine.intents import EMERGENCY, UNKNOWN, IntentMatcher
-from bot.engine.text import has_words, tokens
+from bot.engine.text import has_words
 from bot.engine.tools import Tool, ToolContext
 from bot.i18n import translator
 
@@ -234,7 +234,17 @@ class Engine:
             self._leave_tool(s)
             return [self._emergency(s, m.country)]
         if m.intent == "language":
-            return self._change_language(s, text)
+            return self._change_language(s, m.language)
+        replies = self._text_route(s, text, m)
+        if m.distress and replies:  # "tolong ..." that was not an emergency: keep the way open
+            first = replies[0]
+            line = _("If you or someone close is in danger now, tap the 🆘 button.")
+            replies[-1].buttons.append([Button("🆘 " + _("Emergency help"), "a:emergency")])
+            replies[0] = Reply(line + "\n\n" + first.text, first.buttons)
+        return replies
+
+    def _text_route(self, s: dict[str, Any], text: str, m) -> list[Reply]:
+        _ = self._t(s)
         if m.intent == "menu" and (s.get("tool") or m.score >= 90):
             self._leave_tool(s)
             s["module"], s["node"] = None, None
@@ -594,9 +604,8 @@ class Engine:
         rows = [[Button(self.content.lang_name(l), f"a:lang:{l}")] for l in self.content.languages]
         return Reply(_("Choose your language:"), rows)
 
-    def _change_language(self, s: dict[str, Any], text: str) -> list[Reply]:
-        target = self._language_named(text)
-        if target is None:
+    def _change_language(self, s: dict[str, Any], target: str | None) -> list[Reply]:
+        if target not in self.content.languages:
             others = [l for l in self.content.languages if l != s["lang"]]
             if len(others) != 1:
                 return [self._language_picker(s)]
@@ -607,17 +616,6 @@ class Engine:
         s["lang"] = lang
         _ = self._t(s)
         return self._menu(s, _("OK, I will write in {language} from now on.").format(language=self.content.lang_name(lang)))
-
-    def _language_named(self, text: str) -> str | None:
-        words = set(tokens(text))
-        aliases = self.content.files.get("settings.yaml", {}).get("language_aliases", {}) or {}
-        found = []
-        for lang in self.content.languages:
-            names = {w for n in [self.content.lang_name(lang), lang] + list(aliases.get(lang, [])) for w in tokens(n)}
-            names.discard("bahasa")
-            if words & names:
-                found.append(lang)
-        return found[0] if len(found) == 1 else None
 
     def _about(self, s: dict[str, Any]) -> list[Reply]:
         _ = self._t(s)
