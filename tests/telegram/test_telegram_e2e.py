@@ -68,6 +68,17 @@ def test_without_a_token_it_exits_and_points_to_make_chat():
     assert "TELEGRAM_BOT_TOKEN" in r.stderr and "make chat" in r.stderr
 
 
+def test_a_rejected_token_stops_with_a_clear_message(tmp_path):
+    emu = BotAPIEmulator("999:SOME-OTHER-TOKEN").start()  # answers 401 to our token
+    bot = BotProcess(emu, tmp_path / "bot.sqlite3", **passthrough_env())
+    try:
+        bot.start(ready=r"refused the token")
+        assert bot.proc.wait(10) == 1
+    finally:
+        bot.stop()
+        emu.stop()
+
+
 def test_commands_are_registered_in_both_languages(live):
     emu = live.emu
     emu.wait_until(lambda: {"id", "en", ""} <= set(emu.commands), 5)
@@ -230,6 +241,8 @@ def test_webhook_mode_and_its_secret(tmp_path, oracle):
     try:
         bot.start(ready="webhook registered")
         assert emu.webhook["url"] == url and emu.webhook["secret_token"] == secret
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:  # health check
+            assert r.status == 200
         p = Person(bot, oracle, 9001, "en")
         got = p.command("/start", Event.start("", lang_hint="en"))
         msg, data = button(got, "m:recruiter")

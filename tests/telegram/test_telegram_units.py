@@ -88,7 +88,8 @@ def test_long_replies_are_split_and_keep_buttons_last():
     assert split_text("") == ["…"]
 
 
-def test_retries_honour_retry_after_and_network_errors_but_not_bad_requests():
+def test_retries_honour_retry_after_and_network_errors_but_not_bad_requests(monkeypatch):
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # as `python -m bot run` does
     calls = []
 
     async def flaky():

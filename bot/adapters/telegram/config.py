@@ -72,6 +72,8 @@ def load_config(env: dict[str, str] | None = None) -> Config:
             "@BotFather gives it). Check it for quotes or spaces. To try the bot without Telegram: make chat"
         )
     api_url = (env.get("TELEGRAM_API_URL") or DEFAULT_API_URL).strip()
+    if "{token}" not in api_url:
+        api_url = api_url.rstrip("/")  # the token follows directly: ".../bot" + "123:abc"
     if not re.match(r"^https?://", api_url):
         raise ConfigError("TELEGRAM_API_URL must start with http:// or https:// (e.g. https://api.telegram.org/bot)")
     file_url = (env.get("TELEGRAM_FILE_URL") or "").strip() or file_url_for(api_url)
