@@ -2,6 +2,7 @@
 every state, restart, deep links, stale buttons, odd input, deleting one's data."""
 import random
 import string
+from urllib.parse import urlparse
 
 import pytest
 
@@ -160,7 +161,9 @@ def test_country_choice_shows_missions_with_source_and_date(content):
     mission = content.contacts[content.countries["PH"]["missions"][0]]
     text = all_text(replies)
     assert mission["lines"][0]["value"] in text
-    assert mission["source"] in text and "dikonfirmasi" in text.lower()
+    domain = urlparse(mission["source"]).netloc.removeprefix("www.")
+    date = Engine.format_date(mission["seen"], "id")
+    assert f"Sumber: {domain}, dikonfirmasi {date}" in text
 
 
 def test_country_without_verified_mission_says_so_and_gives_kemlu(content):

@@ -30,6 +30,7 @@ SESSION_VERSION = 1
 PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 REF_RE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 MAX_REPLY = 4000  # a little under Telegram's 4096
+PACK_LIMIT = 1000  # contact blocks are grouped into messages of about this size
 NO_COUNTRY = "--"
 
 
@@ -202,7 +203,7 @@ class Engine:
             target = self.intent_modules.get("help")
             if target:
                 return self._open_module(s, target)
-            return [self._emergency(s, None)]
+            return self._emergency_replies(s, None)
         if name in ("tentang", "about", "sumber", "sources"):
             return self._about(s)
         if name in ("hapus", "delete", "forget"):
@@ -232,7 +233,7 @@ class Engine:
             if m.country:
                 s["country"] = m.country
             self._leave_tool(s)
-            return [self._emergency(s, m.country)]
+            return self._emergency_replies(s, m.country)
         if m.intent == "language":
             return self._change_language(s, m.language)
         replies = self._text_route(s, text, m)
@@ -268,11 +269,13 @@ class Engine:
                 log.exception("tool %s failed in claims()", name)
                 claimed = False
             if claimed:
+                previous = (s.get("tool"), s.get("tool_state"))
                 s["tool"], s["tool_state"] = name, {}
                 out = self._tool_call(s, name, lambda t, c: t.on_text(c, text))
                 if out is not None:
                     self._count("tool", name)
                     return out
+                s["tool"], s["tool_state"] = previous  # it claimed but did not answer
 
         if m.intent in self.intent_modules:
             self._count("intent", m.intent)
@@ -336,9 +339,9 @@ class Engine:
         if what == "help":
             target = self.intent_modules.get("help")
             self._leave_tool(s)
-            return self._open_module(s, target) if target else [self._emergency(s, None)]
+            return self._open_module(s, target) if target else self._emergency_replies(s, None)
         if what == "emergency":
-            return [self._emergency(s, s.get("country"))]
+            return self._emergency_replies(s, s.get("country"))
         if what == "del" and len(parts) == 2 and s.get("confirm_delete"):
             if parts[1] == "yes":
                 self.store.delete_user(user_id)
@@ -416,7 +419,7 @@ class Engine:
         node = self.content.modules[mid]["nodes"][nid]
         if node.get("tool"):
             replies = self._render_node(s, mid, nid)
-            return replies + self._enter_tool(s, node["tool"])
+            return replies + self._enter_tool(s, node["tool"], from_node=True)
         return self._render_node(s, mid, nid)
 
     def _current_node(self, s: dict[str, Any]) -> dict[str, Any] | None:
@@ -457,7 +460,7 @@ class Engine:
         replies: list[Reply] = []
         current = text
         for block in blocks:
-            if len(current) + 2 + len(block) > MAX_REPLY or len(current) > 600:
+            if len(current) + 2 + len(block) > PACK_LIMIT:
                 replies.append(Reply(current))
                 current = block
             else:
@@ -544,7 +547,8 @@ class Engine:
             lines.append(f"• {self.content.t(ln['label'], lang)}: {ln['value']}")
         if c.get("note"):
             lines.append(self.content.t(c["note"], lang))
-        lines.append(_("Source: {source} (confirmed {date})").format(source=c["source"], date=self.format_date(c["seen"], lang)))
+        domain = urlparse(c["source"]).netloc.removeprefix("www.") or c["source"]
+        lines.append(_("Source: {source}, confirmed {date}").format(source=domain, date=self.format_date(c["seen"], lang)))
         return "\n".join(lines)
 
     @staticmethod
@@ -555,31 +559,27 @@ class Engine:
             return iso
 
     # -- emergency ----------------------------------------------------------------------------
-    def _emergency(self, s: dict[str, Any], country: str | None) -> Reply:
+    def _emergency_replies(self, s: dict[str, Any], country: str | None) -> list[Reply]:
+        """Action first: the 24-hour line and the embassy of the country if known; then the
+        other numbers and one line on staying safe."""
         _ = self._t(s)
         em = self.content.emergency
-        ids = list(em["contacts"])
+        ids = [c for c in em["contacts"] if c in self.content.contacts]
         code = country or s.get("country")
-        blocks: list[str] = []
+        missions: list[str] = []
         if code and code in self.content.countries:
-            c = self.content.countries[code]
-            for mcid in c.get("missions", []):
-                if mcid not in ids:
-                    blocks.append(self.render_contact(mcid, s["lang"]))
-        blocks = [self.render_contact(cid, s["lang"]) for cid in ids if cid in self.content.contacts][:1] + blocks + [
-            self.render_contact(cid, s["lang"]) for cid in ids[1:] if cid in self.content.contacts
-        ]
-        text = "🆘 " + self._txt(s, em["text"])
-        safety = "⚠️ " + self._txt(s, em["safety"])
+            missions = [m for m in self.content.countries[code].get("missions", []) if m not in ids]
+        first = ids[:1] + missions
+        rest = ids[1:]
+        lang = s["lang"]
+        top = "\n\n".join(["🆘 " + self._txt(s, em["text"])] + [self.render_contact(c, lang) for c in first])
+        bottom = "\n\n".join([self.render_contact(c, lang) for c in rest] + ["⚠️ " + self._txt(s, em["safety"])])
         rows = []
         help_mid = self.intent_modules.get("help")
         if help_mid:
             rows.append([Button(self._txt(s, self.content.modules[help_mid]["title"]), f"m:{help_mid}")])
         rows.append([Button(_("Menu"), "a:menu")])
-        body = "\n\n".join([text] + blocks + [safety])
-        if len(body) > MAX_REPLY:
-            body = body[: MAX_REPLY - 1] + "…"
-        return Reply(body, rows)
+        return [Reply(top[:MAX_REPLY]), Reply(bottom[:MAX_REPLY], rows)]
 
     # =========================================================================================
     # menu, language, about
@@ -639,17 +639,18 @@ class Engine:
             tool=name, lang=s["lang"], translate=self._t(s), state=state, content=self.content, country=s.get("country")
         )
 
-    def _enter_tool(self, s: dict[str, Any], name: str) -> list[Reply]:
+    def _enter_tool(self, s: dict[str, Any], name: str, from_node: bool = False) -> list[Reply]:
         if name not in self.tools:
             return [self._menu(s)]
         s["tool"], s["tool_state"] = name, {}
-        out = self._tool_call(s, name, lambda t, c: t.start(c))
+        out = self._tool_call(s, name, lambda t, c: t.start(c), from_node=from_node)
         self._count("tool", name)
         return out if out is not None else [self._menu(s)]
 
-    def _tool_call(self, s: dict[str, Any], name: str, call) -> list[Reply] | None:
+    def _tool_call(self, s: dict[str, Any], name: str, call, from_node: bool = False) -> list[Reply] | None:
         tool = self.tools[name]
         ctx = self._ctx(s, name)
+        ctx.from_node = from_node
         try:
             out = call(tool, ctx)
         except Exception:

@@ -24,6 +24,7 @@ class ToolContext:
     content: Any = None  # the loaded Content
     country: str | None = None  # ISO code chosen in the help module, if any
     finished: bool = False
+    from_node: bool = False  # start() called right after a content node's text was shown
 
     def _(self, msgid: str) -> str:
         return self.translate(msgid)
