@@ -62,11 +62,22 @@ def _fold_char(ch: str) -> str:
     return out
 
 
+_FOLD_TABLE: dict[int, str] = {}
+
+
 def fold(text: str) -> str:
     """Lowercase, accents and styled letters to plain ones; same length as text."""
     if text.isascii():
         return text.lower()
-    return "".join(c.lower() if c < "\x80" else _fold_char(c) for c in text)
+    table = _FOLD_TABLE
+    for ch in set(text):
+        if ch >= "\x80" and ord(ch) not in table:
+            if len(table) > 20000:  # a flood of unusual characters: do not grow for ever
+                table.clear()
+            table[ord(ch)] = _fold_char(ch)
+    for c in range(65, 91):
+        table.setdefault(c, chr(c + 32))
+    return text.translate(table)
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -208,6 +219,14 @@ class OfferChecker:
 
         self._neg_before = self._phrases((r.get("negators") or {}).values())
         self._neg_after = self._phrases((r.get("negators_after") or {}).values())
+        self._neg_first = {p[0] for p in self._neg_before + self._neg_after}
+
+        self._by_first: dict[str, list[tuple[int, dict[tuple[str, ...], list[tuple]]]]] = {}
+        for first, entries in self._index.items():
+            by_len: dict[int, dict[tuple[str, ...], list[tuple]]] = {}
+            for words, key in entries:
+                by_len.setdefault(len(words), {}).setdefault(words, []).append(key)
+            self._by_first[first] = sorted(by_len.items())
 
         # fuzzy vocabulary, bucketed by first letter (typos rarely hit the first letter)
         self._buckets: dict[str, list[str]] = {}
@@ -280,12 +299,12 @@ class OfferChecker:
         mul = alt(self.multiplier)
         num = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
         self._money = re.compile(
-            rf"(?:(?P<c1>{cur})\s*\.?\s*)?"
             rf"(?<![\d.,+])(?P<n1>{num})"
             rf"(?:\s*(?P<m1>{mul}))?"
             rf"(?:\s*(?:-|–|~|s/d|sd|sampai|hingga|to|until)\s*(?:{cur}\s*\.?\s*)?(?P<n2>{num})(?:\s*(?P<m2>{mul}))?)?"
             rf"(?:\s*(?P<c2>{cur}))?"
         )
+        self._cur_before = re.compile(rf"(?P<c1>{cur})\s*\.?\s*$")
         self._period = re.compile(r"\s*(?:" + "|".join(
             re.escape(w).replace(r"\ ", r"\s*") + (r"(?![a-z])" if w[-1].isalpha() else "")
             for w, _ in sorted(self.period, key=lambda p: -len(p[0]))
@@ -296,53 +315,41 @@ class OfferChecker:
     # -- reading --------------------------------------------------------------------------
     def _read(self, text: str) -> _Text:
         low = fold(text)
-        toks, starts, ends, breaks = [], [], [], []
-        n_breaks = 0
-        last_end = 0
+        spans = [m.span() for m in _TOKEN.finditer(low)]
+        starts = [sp[0] for sp in spans]
+        ends = [sp[1] for sp in spans]
+        brk = [m.start() for m in _CLAUSE_BREAK.finditer(low)]
+        breaks = [bisect_left(brk, st) for st in starts]  # same number = same clause
+        slang = self.slang
+        toks = [slang.get(w, w) for w in (low[a:b] for a, b in spans)]
         vocab, buckets = self._vocab, self._buckets
-        pending: dict[str, list[int]] = {}
-        for m in _TOKEN.finditer(low):
-            s, e = m.span()
-            if _CLAUSE_BREAK.search(low, last_end, s):
-                n_breaks += 1
-            last_end = e
-            w = m.group()
-            w = self.slang.get(w, w)
-            if w not in vocab:
-                if len(w) > 5 and w.endswith("nya") and w[:-3] in vocab:
-                    w = w[:-3]
-                elif len(w) >= FUZZY_MIN_LEN and w[0] in buckets and not w.isdigit():
-                    pending.setdefault(w, []).append(len(toks))
-            toks.append(w)
-            starts.append(s)
-            ends.append(e)
-            breaks.append(n_breaks)
-        # typo tolerance: one C call per unknown word, against its first letter's bucket
-        for w, positions in pending.items():
-            if any(c.isdigit() for c in w):
-                continue
-            cutoff = FUZZY_CUTOFF_LONG if len(w) >= 7 else FUZZY_CUTOFF
-            best = process.extractOne(w, buckets[w[0]], scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None:
-                for i in positions:
-                    toks[i] = best[0]
+        fix: dict[str, str] = {}
+        for w in set(toks).difference(vocab):
+            if len(w) > 5 and w.endswith("nya") and w[:-3] in vocab:
+                fix[w] = w[:-3]
+            elif len(w) >= FUZZY_MIN_LEN and w[0] in buckets and not any(c.isdigit() for c in w):
+                # typo tolerance: one C call per unknown word, against its first letter's bucket
+                cutoff = FUZZY_CUTOFF_LONG if len(w) >= 7 else FUZZY_CUTOFF
+                best = process.extractOne(w, buckets[w[0]], scorer=fuzz.ratio, score_cutoff=cutoff)
+                if best is not None:
+                    fix[w] = best[0]
+        if fix:
+            toks = [fix.get(w, w) for w in toks]
         return _Text(text, low, toks, starts, ends, breaks)
 
     def _phrase_hits(self, t: _Text) -> list[tuple[int, int, tuple]]:
         """(first token, last token, key) of every phrase found."""
         out = []
-        toks, index = t.toks, self._index
-        n = len(toks)
+        toks, index = t.toks, self._by_first
         for i, w in enumerate(toks):
-            cands = index.get(w)
-            if not cands:
+            by_len = index.get(w)
+            if by_len is None:
                 continue
-            for words, key in cands:
-                k = len(words)
-                if k == 1:
-                    out.append((i, i, key))
-                elif i + k <= n and tuple(toks[i:i + k]) == words:
-                    out.append((i, i + k - 1, key))
+            for k, table in by_len:
+                keys = table.get(tuple(toks[i:i + k])) if k > 1 else table[(w,)]
+                if keys:
+                    last = i + k - 1
+                    out.extend((i, last, key) for key in keys)
         return out
 
     def _negated(self, t: _Text, first: int, last: int, after: bool = True) -> bool:
@@ -368,8 +375,9 @@ class OfferChecker:
         before = [t.toks[k] for k in range(max(0, j - 3), j) if not _SENTENCE_END.search(t.low, t.ends[k], t.starts[first])]
         return bool(before) and self._contains(before, self._neg_before)
 
-    @staticmethod
-    def _contains(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    def _contains(self, words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+        if self._neg_first.isdisjoint(words):
+            return False
         for p in phrases:
             k = len(p)
             for j in range(len(words) - k + 1):
@@ -399,13 +407,17 @@ class OfferChecker:
             return float(re.sub(r"[.,]", "", m.group(1)) + "." + m.group(2))
         return float(s.replace(",", "."))
 
-    def read_pay(self, t: _Text, abroad: bool) -> list[tuple[float, int, int]]:
-        """(rupiah per month, start, end) for each amount of money in the ad."""
+    def read_pay(self, t: _Text, abroad: bool) -> list[tuple[float, int, int, bool]]:
+        """(rupiah per month, start, end, foreign currency?) for each amount of money in the ad."""
         out = []
         low = t.low
         for m in self._money.finditer(low):
             n1 = m.group("n1")
-            cur = m.group("c1") or m.group("c2")
+            start = m.start()
+            cb = self._cur_before.search(low, max(0, start - 10), start)
+            if cb:
+                start = cb.start()
+            cur = (cb.group("c1") if cb else None) or m.group("c2")
             if not cur and not (m.group("m1") or m.group("m2")):
                 # a bare number counts only right after a salary word: "gaji 1200"
                 if n1.startswith("0") or not self._salary:
@@ -434,7 +446,7 @@ class OfferChecker:
                 if pm:
                     idr *= self._period_factor.get(re.sub(r"\s+", "", pm.group().strip()), 1.0)
             if idr >= 100_000:  # below that it is not a monthly wage (an age, a count, a fee in k)
-                out.append((idr, m.start(), m.end()))
+                out.append((idr, start, m.end(), rate != 1.0))
         return out
 
     # -- the check ------------------------------------------------------------------------
@@ -504,8 +516,8 @@ class OfferChecker:
                     break
 
         pay = self.read_pay(t, abroad)
-        if any(rate_is_foreign for rate_is_foreign in self._foreign_money(t, pay)):
-            abroad = True
+        if any(p[3] for p in pay):
+            abroad = True  # paid in a foreign currency
         return t, {
             "found": found,
             "abroad": abroad,
@@ -516,14 +528,6 @@ class OfferChecker:
             "forwarded": fwd,
             "questions": questions,
         }
-
-    def _foreign_money(self, t: _Text, pay) -> Iterable[bool]:
-        for _, s, e in pay:
-            frag = t.low[s:e]
-            for w in self.currency_rate:
-                if w and w in frag and w.rstrip(".") not in self.idr_words and self.currency_rate[w] != 1.0:
-                    yield True
-                    break
 
     @staticmethod
     def _sentence_ids(t: _Text):
