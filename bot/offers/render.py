@@ -16,8 +16,6 @@ ICONS = {"high": "🔴", "medium": "🟠", "low": "🔎"}
 RISK_LINE = N_("Risk: {level}")
 FLAGS_HEAD = N_("Warning signs I found ({n}):")
 GOOD_HEAD = N_("Good signs ({n}), still to be checked:")
-NO_FLAGS = N_("No warning signs found.")
-DOMESTIC_DROPPED = N_("I read this as a job in Indonesia, so signs that only matter for work abroad are not counted.")
 
 
 def _t(text: Any, lang: str, default: str) -> str:
