@@ -564,14 +564,26 @@ class OfferChecker:
             spans.sort()
             flags[sid] = spans[0]
             flag_spans.extend(spans)
+        flag_spans.sort()
+        flag_starts = [fs for fs, _ in flag_spans]
+
+        def inside_a_flag(sp: tuple[int, int]) -> bool:
+            j = bisect_left(flag_starts, sp[1]) - 1
+            while j >= 0 and flag_starts[j] > sp[0] - 200:
+                if flag_spans[j][1] > sp[0]:
+                    return True
+                j -= 1
+            return False
+
         for sid, spans in found.items():
             sign = self.signs[sid]
             if sign.kind != "positive":
                 continue
             # a good sign inside a red flag's words ("tanpa visa kerja", "tidak perlu ke disnaker") is not one
-            spans = [sp for sp in spans if not any(fs <= sp[0] < fe or sp[0] <= fs < sp[1] for fs, fe in flag_spans)]
-            if spans:
-                positives[sid] = min(spans)
+            for sp in sorted(spans):
+                if not inside_a_flag(sp):
+                    positives[sid] = sp
+                    break
 
         # computed flags: pay, missing company
         pay = a["pay"]
