@@ -20,7 +20,7 @@ import pytest
 from emulator import BOT_USERNAME, BotAPIEmulator
 from tg_harness import OUTPUTS, REPO, TOKEN, BotProcess, Person, button, free_port, shape
 
-from bot.app import build_engine, content_dir
+from bot.app import build_engine
 from bot.engine.events import Event
 from bot.i18n import translator
 from bot.store.sqlite import SQLiteStore

@@ -31,7 +31,7 @@ from bot.i18n import translator
 from .config import Config
 from .journal import Journal
 from .routing import BotIdentity
-from .service import TelegramService, describe_error, retry_seconds, with_retries
+from .service import TelegramService, describe_error, retry_seconds
 
 log = logging.getLogger("bot.telegram")
 
@@ -160,7 +160,7 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             delay = min(delay * 2, 15.0)
             await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop)
             continue
-        except (NetworkError, TelegramError) as e:
+        except Exception as e:  # NetworkError, TimedOut, 5xx, a garbled answer...
             log.warning("getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 15.0)
