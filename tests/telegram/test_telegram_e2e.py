@@ -125,6 +125,22 @@ def test_deep_links_open_each_module_in_each_language(live, content, lang):
         assert any(d.startswith(f"b:{mid}:") for m in got for row in shape(m)[1] for _, d in row)
 
 
+def test_each_module_plays_through_by_buttons(live, content):
+    for i, mid in enumerate(content.modules):
+        p = person(live, 2500 + i, "en")
+        got = p.command(f"/start {mid}", Event.start(mid, lang_hint="en"))
+        pressed: set[str] = set()
+        for _ in range(25):  # follow the first lesson button not pressed yet, to the end
+            choices = [(m, d) for m in got for row in shape(m)[1] for _, d in row
+                       if d.startswith(f"b:{mid}:") and d not in pressed]
+            if not choices:
+                break
+            msg, data = choices[0]
+            pressed.add(data)
+            got = p.press(msg, data)
+        assert len(pressed) >= 3, (mid, pressed)
+
+
 def test_deep_link_referral_is_counted_and_bad_payloads_start_normally(live):
     p = person(live, 2101, "id")
     p.command("/start help-id-desa_sukamaju", Event.start("help-id-desa_sukamaju", lang_hint="id"))
@@ -182,6 +198,19 @@ def test_edited_messages_are_ignored_and_nothing_is_silent_after(live):
     uid = live.emu.edit_text(p.user, 1, "diedit")
     assert "edited ignored" in live.bot.wait_done(uid)
     p.say("halo")
+
+
+def test_updates_the_library_cannot_read_do_not_stop_the_bot_or_leave_anyone_unanswered(live):
+    emu, p = live.emu, person(live, 5201, "en")
+    user = p.user
+    poll_answer = emu.raw_update({"poll_answer": {"poll_id": "1", "option_ids": [0], "user": user}})
+    assert "ignored" in live.bot.wait_done(poll_answer)
+    before = len(emu.sent_to(5201))
+    broken = {"message_id": 9, "date": 0, "chat": {"id": 5201, "type": "private"}, "from": user,
+              "text": "/menu", "entities": [{"type": "mention"}]}  # an entity without offset/length
+    live.bot.wait_done(emu.raw_update({"message": broken}))
+    p.check(emu.sent_to(5201)[before:], Event.cmd("menu", lang_hint="en"))
+    p.say("halo")  # and the bot carries on
 
 
 def test_groups_get_only_an_invitation_and_channels_nothing(live, oracle):

@@ -222,3 +222,40 @@ def _route_group(uid: int, msg: Message, me: BotIdentity, lang: str | None) -> R
     if _mentions_me(msg, me):
         return Route(uid, "invite", "group_mention", chat_id=msg.chat.id, lang=lang, reply_to=msg.message_id)
     return Route(uid, "ignore", "group_chatter")
+
+
+def route_raw(raw: dict) -> Route:
+    """Best effort for an update that could not be parsed: answer a button press, and answer a
+    private message (its text if it has one), so nobody is left without a reply."""
+    uid = int(raw["update_id"])
+
+    def obj(d: object, key: str) -> dict:
+        v = d.get(key) if isinstance(d, dict) else None
+        return v if isinstance(v, dict) else {}
+
+    cq = obj(raw, "callback_query")
+    if cq:
+        user = obj(cq, "from")
+        if not isinstance(user.get("id"), int) or user.get("is_bot"):
+            return Route(uid, "ignore", "unreadable", callback_query_id=cq.get("id") if isinstance(cq.get("id"), str) else None)
+        chat = obj(obj(cq, "message"), "chat")
+        if chat and chat.get("type") != Chat.PRIVATE:
+            return Route(uid, "ignore", "unreadable", callback_query_id=cq.get("id"))
+        lang = user.get("language_code") if isinstance(user.get("language_code"), str) else None
+        data = cq.get("data") if valid_callback_data(cq.get("data")) else INVALID_BUTTON
+        return Route(uid, "engine", "button?", user_id=f"tg:{user['id']}", chat_id=int(chat.get("id") or user["id"]),
+                     event=Event.button(data, lang_hint=lang), lang=lang,
+                     callback_query_id=cq.get("id") if isinstance(cq.get("id"), str) else None)
+    msg = obj(raw, "message")
+    user, chat = obj(msg, "from"), obj(msg, "chat")
+    if not msg or chat.get("type") != Chat.PRIVATE or not isinstance(user.get("id"), int) or user.get("is_bot"):
+        return Route(uid, "ignore", "unreadable")
+    lang = user.get("language_code") if isinstance(user.get("language_code"), str) else None
+    text = msg.get("text") if isinstance(msg.get("text"), str) else msg.get("caption")
+    if isinstance(text, str) and text.strip():
+        cmd = parse_command(text)
+        event = command_event(cmd[0], cmd[2], lang) if cmd else Event.message(text, lang_hint=lang)
+    else:
+        event = Event.other("unknown", lang_hint=lang)
+    return Route(uid, "engine", "unreadable", user_id=f"tg:{user['id']}", chat_id=int(chat.get("id") or user["id"]),
+                 event=event, lang=lang)

@@ -72,13 +72,19 @@ def make_bot(cfg: Config) -> ExtBot:
     )
 
 
-async def _forever(call, what: str, stop: asyncio.Event) -> Any:
-    """Retry a start-up call until it works (Telegram briefly unreachable at boot is normal)."""
+async def _forever(call, what: str, stop: asyncio.Event, optional: bool = False) -> Any:
+    """Retry a start-up call until it works (Telegram briefly unreachable at boot is normal).
+
+    `optional`: after getMe has accepted the token, a 401/404 means the server does not offer
+    this method (a minimal self-hosted or test server): log it and carry on without it."""
     delay = 0.5
     while not stop.is_set():
         try:
             return await call()
         except InvalidToken:
+            if optional:
+                log.warning("%s is not available on this Bot API server; carrying on without it", what)
+                return None
             raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
         except RetryAfter as e:
             wait = retry_seconds(e) + 0.1
@@ -101,27 +107,26 @@ async def register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
             lambda cmds=cmds, lang=lang: bot.set_my_commands(cmds, scope=BotCommandScopeDefault(), language_code=lang),
             f"setMyCommands({lang or 'default'})",
             stop,
+            optional=True,
         )
     log.info("commands registered (%s and default)", ", ".join(COMMAND_LANGS))
 
 
-def parse_update(raw: dict, bot: ExtBot, service: TelegramService) -> Update | None:
-    """One update from its JSON, or None (logged, journaled as handled) if it cannot be read."""
+def take_update(raw: dict, bot: ExtBot, service: TelegramService) -> asyncio.Future:
+    """Hand one update (its JSON) to the service; one it cannot parse still gets an answer."""
     try:
         update = Update.de_json(raw, bot)
         if update is None:
             raise ValueError("empty update")
-        return update
     except Exception as e:
-        uid = raw.get("update_id")
-        log.error("update %s: could not be read (%s); skipped", uid, type(e).__name__)
-        if isinstance(uid, int):
-            service.journal.record(uid, [])
-        return None
+        log.warning("update %s: python-telegram-bot could not read it (%s); answering from the raw update",
+                    raw.get("update_id"), type(e).__name__)
+        return service.intake_unreadable(raw)
+    return service.intake(update)
 
 
 async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
-    await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop)
+    await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop, optional=True)
     log.info("long polling (timeout %d s)", cfg.poll_timeout)
     offset: int | None = None
     highest = 0
@@ -158,7 +163,7 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             log.warning("getUpdates conflict: another instance is polling, or a webhook is set; retrying")
             await asyncio.sleep(min(delay, 5))
             delay = min(delay * 2, 15.0)
-            await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop)
+            await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop, optional=True)
             continue
         except Exception as e:  # NetworkError, TimedOut, 5xx, a garbled answer...
             log.warning("getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
@@ -173,9 +178,7 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             if raw["update_id"] > highest:
                 new += 1
                 highest = raw["update_id"]
-            update = parse_update(raw, bot, service)
-            if update is not None:
-                futures.append(service.intake(update))
+            futures.append(take_update(raw, bot, service))
         if futures:
             # The engine is quick: wait for this batch to be journaled before confirming it.
             await asyncio.wait(futures, timeout=10)
@@ -217,11 +220,7 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
                 self.set_status(400)
                 self.finish("bad update")
                 return
-            update = parse_update(data, bot, service)
-            if update is None:  # logged; answer 200 so Telegram does not retry it forever
-                self.finish("ok")
-                return
-            fut = service.intake(update)
+            fut = take_update(data, bot, service)
             try:
                 await asyncio.wait_for(asyncio.shield(fut), 50)
             except asyncio.TimeoutError:

@@ -34,13 +34,13 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.engine.events import Button, Event, Reply
 from bot.i18n import translator
 
 from .journal import Journal
-from .routing import BotIdentity, Route, route_update, ui_lang
+from .routing import BotIdentity, Route, route_raw, route_update, ui_lang
 
 log = logging.getLogger("bot.telegram")
 
@@ -182,11 +182,18 @@ class TelegramService:
         """Update ids taken in whose outcome is not yet in the journal (not safe to confirm)."""
         return sorted(self._pending)
 
+    def intake_unreadable(self, raw: dict[str, Any]) -> asyncio.Future:
+        """An update python-telegram-bot could not parse (a newer Bot API shape): still answer
+        the person if a private chat or a button press can be made out of the raw JSON."""
+        return self._take(int(raw["update_id"]), lambda: route_raw(raw))
+
     def intake(self, update: Update) -> asyncio.Future:
         """Take one update (call in update order). The future resolves once the update is safe
         (journaled, or nothing to do): then it may be confirmed to Telegram."""
+        return self._take(update.update_id, lambda: route_update(update, self.me))
+
+    def _take(self, uid: int, route_fn: Callable[[], Route]) -> asyncio.Future:
         loop = asyncio.get_running_loop()
-        uid = update.update_id
         if uid in self._pending:
             return self._pending[uid]
         done: asyncio.Future = loop.create_future()
@@ -195,7 +202,7 @@ class TelegramService:
             if self.journal.seen(uid):
                 log.info("update %d: already handled, skipped", uid)
                 return done
-            route = route_update(update, self.me)
+            route = route_fn()
         except Exception as e:  # a malformed update must not stop the loop
             log.error("update %d: could not be read: %s", uid, describe_error(e))
             return done
@@ -270,7 +277,7 @@ class TelegramService:
     async def _answer_callback(self, uid: int, query_id: str) -> None:
         try:
             await with_retries(lambda: self.bot.answer_callback_query(query_id), f"update {uid} answerCallbackQuery", attempts=3)
-        except TelegramError as e:  # too old, or Telegram unreachable: the spinner times out by itself
+        except Exception as e:  # too old, or Telegram unreachable: the spinner times out by itself
             log.warning("update %d: callback query not answered (%s)", uid, type(e).__name__)
 
     # -- sending -------------------------------------------------------------------------------
@@ -328,7 +335,7 @@ class TelegramService:
             except Forbidden:
                 log.info("update %d: the chat blocked the bot; dropping its replies", job.update_id)
                 break
-            except TelegramError as e:
+            except Exception as e:  # TelegramError, or an answer python-telegram-bot could not read
                 failed += 1
                 log.warning("update %d: op %d (%s) failed: %s", job.update_id, i, op.get("op"), type(e).__name__)
             self.journal.progress(job.update_id, i + 1)
@@ -348,8 +355,8 @@ class TelegramService:
                     attempts=3,
                     stop=self.stopping,
                 )
-            except BadRequest:
-                pass  # already cleared, too old to edit, or gone: fine
+            except Exception as e:  # already cleared, too old to edit, gone: fine, it is cosmetic
+                log.debug("update %d: keyboard not cleared (%s)", uid, type(e).__name__)
             return
         if op["op"] != "send":
             return
