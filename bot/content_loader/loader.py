@@ -265,7 +265,7 @@ class _Checker:
             for lang in v:
                 if lang not in self.languages:
                     self.err(rel, path + (lang,), f"language {lang!r} is not in settings.yaml", "warning")
-            is_label = path[-1] in ("label", "title") or (len(path) >= 2 and path[-2] == "countries")
+            is_label = path[-1] in ("label", "title") or (rel == "contacts.yaml" and path[0] == "countries" and path[-1] == "name")
             for lang, s in v.items():
                 n = len(s)
                 if is_label and n > LABEL_LIMIT:

@@ -522,17 +522,17 @@ class Engine:
         _ = self._t(s)
         code = s.get("country")
         if not code or code not in self.content.countries:
-            return [_("You have not told me the country. The Kemlu hotline below reaches every Indonesian embassy.")]
+            return [_("You have not told me the country. The Kemlu 24-hour hotline below is for Indonesians anywhere in the world.")]
         country = self.content.countries[code]
         name = self._txt(s, country["name"])
         blocks = []
         if country.get("note"):
             blocks.append(self._txt(s, country["note"]))
         missions = [m for m in country.get("missions", []) if m not in shown]
-        if not missions and not country.get("missions"):
+        if not country.get("missions") and not country.get("note"):  # the note says it otherwise
             blocks.append(_(
                 "We have no verified number for the Indonesian embassy or consulate in {country}. "
-                "Call or WhatsApp the Kemlu 24-hour hotline: it reaches every embassy."
+                "Call or WhatsApp the Kemlu 24-hour hotline, for Indonesians anywhere in the world."
             ).format(country=name))
         for mcid in missions:
             shown.add(mcid)

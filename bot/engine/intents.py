@@ -33,10 +33,12 @@ THRESHOLD = 80.0  # a keyword match scores at least this
 FUZZY_MIN_LEN = 5  # shorter words must match exactly ("ga" is not "ka")
 FUZZY_CUTOFF = 84.0  # ratio for a typo'd word to count
 EMERGENCY_FUZZY_CUTOFF = 80.0  # be generous where a miss is costly
+SHORT_WORD_CUTOFF = 88.0  # words of five letters: one letter added or dropped, not changed
 STEM_SCORE = 93.0  # another form of the same root
 WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
-GENERIC_INTENTS = ("menu",)  # met only when nothing more specific matched
+GENERIC_INTENTS = ("menu",)  # met only when nothing more specific matched...
+GENERIC_MARGIN = 20.0  # ...or when it matched this much better
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
     "bahasa", "language", "speak", "ngomong", "pake", "pakai", "use", "in", "reply", "write", "tulis",
@@ -139,8 +141,15 @@ class IntentMatcher:
                         owners[w].add(kw.intent)
         self.evidence = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
         self._cache: dict[str, dict[str, float]] = {}
+        self._stem_cache: dict[str, frozenset[str]] = {}
 
     # -- matching ----------------------------------------------------------------------------
+    def _stems_of(self, word: str) -> frozenset[str]:
+        got = self._stem_cache.get(word)
+        if got is None:
+            got = self._stem_cache[word] = stems(word) - {word}
+        return got
+
     def _similar(self, word: str) -> dict[str, float]:
         """Vocabulary words that this message word may stand for, with their similarity."""
         got = self._cache.get(word)
@@ -153,15 +162,20 @@ class IntentMatcher:
         if len(forms) > 1:  # an affixed word: its other forms count (menyekap ~ disekap)
             for s in forms:
                 for v in self.by_stem.get(s, ()):
-                    if v not in found:
+                    # not when this word is the bare root of the keyword's word: "pukul" (also
+                    # a time) is not "dipukul", "keluar" is not "keluarkan"
+                    if v not in found and word not in self._stems_of(v):
                         found[v] = STEM_SCORE
         if len(word) >= FUZZY_MIN_LEN and word.isalpha():
             for cand, score, _ in process.extract(
                 word, self.fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=EMERGENCY_FUZZY_CUTOFF, limit=8
             ):
-                if cand in found:
+                if cand in found or abs(len(cand) - len(word)) > 2:  # affixes are for stems() to judge
                     continue
-                if score >= FUZZY_CUTOFF or cand in self._emergency_words:
+                cutoff = EMERGENCY_FUZZY_CUTOFF if cand in self._emergency_words else FUZZY_CUTOFF
+                if min(len(word), len(cand)) <= 5:
+                    cutoff = max(cutoff, SHORT_WORD_CUTOFF)  # kabar is not kabur; tolongg is tolong
+                if score >= cutoff:
                     found[cand] = float(score)
         if len(self._cache) > 50_000:
             self._cache.clear()
@@ -171,18 +185,25 @@ class IntentMatcher:
     @staticmethod
     def _match_phrase(words: tuple[str, ...], positions: dict[str, list[tuple[int, float]]]) -> tuple[float, int, int]:
         """(score, first, last position) of a phrase in the message; score 0 if absent or scattered."""
-        total = 0.0
-        spots: list[int] = []
-        for w in words:
-            cands = positions.get(w)
-            if not cands:
-                return 0.0, -1, -1
-            pos, sim = max(cands, key=lambda c: c[1])
-            total += sim
-            spots.append(pos)
-        if len(words) > 1 and max(spots) - min(spots) > len(words) - 1 + WINDOW_SLACK:
+        found = [positions.get(w) for w in words]
+        if not all(found):
             return 0.0, -1, -1
-        return total / len(words) + 6.0 * (len(words) - 1), min(spots), max(spots)
+        if len(words) == 1:
+            pos, sim = max(found[0], key=lambda c: c[1])
+            return sim, pos, pos
+        best: tuple[float, int, int] = (0.0, -1, -1)
+        for anchor, _ in found[0]:  # each place the first word occurs: the others nearest to it
+            total, spots = 0.0, []
+            for cands in found:
+                pos, sim = min(cands, key=lambda c: (abs(c[0] - anchor), -c[1]))
+                total += sim
+                spots.append(pos)
+            if max(spots) - min(spots) > len(words) - 1 + WINDOW_SLACK:
+                continue
+            score = total / len(words) + 6.0 * (len(words) - 1)
+            if score > best[0]:
+                best = (score, min(spots), max(spots))
+        return best
 
     def _positions(self, words: list[str]) -> dict[str, list[tuple[int, float]]]:
         positions: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -214,6 +235,8 @@ class IntentMatcher:
             if kw.weak:
                 weak = max(weak, s)
                 continue
+            if kw.intent == LANGUAGE and len(kw.words) == 1 and len(words) > 1:
+                continue  # "inggris" alone is not a request ("liga inggris"); the rule below decides
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
         combo = self._combo_score(positions)
@@ -222,8 +245,9 @@ class IntentMatcher:
             scores[EMERGENCY] = max(scores.get(EMERGENCY, 0.0), combo)
         for intent, hs in hits.items():  # several different keywords: more confidence
             scores[intent] = scores[intent] + min(9.0, 3.0 * (len(hs) - 1))
-        language = self._language(words)
-        if language and LANGUAGE not in scores:
+        asked = self._language(words)
+        language = asked if isinstance(asked, str) else None
+        if asked and LANGUAGE not in scores:
             scores[LANGUAGE] = 85.0
         if weak and EMERGENCY not in scores and not any(k in self.module_intents or k == LANGUAGE for k in scores):
             scores[EMERGENCY] = weak  # "tolong!" alone, or with a greeting
@@ -255,12 +279,14 @@ class IntentMatcher:
                     best = max(best, total / len(groups) + 3.0)
         return best
 
-    def _language(self, words: list[str]) -> str | None:
+    def _language(self, words: list[str]) -> str | None | bool:
+        """The language asked for; True when a language is asked for but not one we have
+        ("bisa pake bahasa jawa?"); None when the message is not about language."""
         named = {self.language_names[w] for w in words if w in self.language_names}
-        if len(named) != 1:
-            return None
-        if len(words) == 1 or (len(words) <= 8 and LANGUAGE_CUES & set(words)):
+        if len(named) == 1 and (len(words) == 1 or (len(words) <= 8 and LANGUAGE_CUES & set(words))):
             return next(iter(named))
+        if not named and len(words) <= 6 and {"bahasa", "language"} & set(words) and LANGUAGE_CUES & set(words) - {"bahasa", "language"}:
+            return True
         return None
 
     def _evidence(self, words, positions, scores) -> None:
@@ -278,12 +304,13 @@ class IntentMatcher:
         if scores.get(EMERGENCY, 0.0) >= THRESHOLD:
             return EMERGENCY
         specific = {k: v for k, v in scores.items() if k not in GENERIC_INTENTS and k != EMERGENCY}
-        if specific:
-            return max(specific.items(), key=lambda kv: (kv[1], kv[0] in self.module_intents))[0]
         generic = {k: v for k, v in scores.items() if k in GENERIC_INTENTS}
-        if generic:
-            return max(generic.items(), key=lambda kv: kv[1])[0]
-        return UNKNOWN
+        best_generic = max(generic.items(), key=lambda kv: kv[1], default=(UNKNOWN, 0.0))
+        if specific:
+            best = max(specific.items(), key=lambda kv: (kv[1], kv[0] in self.module_intents))
+            # a greeting phrase that matched much better than a stray topic word wins
+            return best_generic[0] if best_generic[1] >= best[1] + GENERIC_MARGIN else best[0]
+        return best_generic[0]
 
     def _country(self, positions) -> str | None:
         best, best_score = None, 0.0

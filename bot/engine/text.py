@@ -11,6 +11,8 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
+_CLOCK = re.compile(r"\bpukul\s*(?=\d)")
+_REDUP = re.compile(r"\b([a-z]{3,})2")  # "ciri2" is "ciri-ciri", "anak2" is "anak-anak"
 # "15jt", "1.000" and "usd1200" stay single tokens; split letters glued to a word after a digit run
 _SPLIT_DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{4,})|(?<=[a-z]{4})(?=\d)")
 
@@ -25,6 +27,8 @@ def fold(text: str) -> str:
 def tokens(text: str, table: dict[str, str] | None = None) -> list[str]:
     """Normalised words of text, slang mapped through table (a word may map to several)."""
     s = fold(text)
+    s = _CLOCK.sub("jam ", s)  # "pukul 08.00" is a time, not a blow
+    s = _REDUP.sub(r"\1 \1", s)
     s = _NON_WORD.sub(" ", s)
     s = _SPLIT_DIGIT_WORD.sub(" ", s)
     s = _REPEAT.sub(r"\1\1", s)
