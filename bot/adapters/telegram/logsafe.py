@@ -93,6 +93,9 @@ def setup_logging(token: str | None, level: str | int | None = None) -> Redactor
         # httpx logs request URLs (which contain the token) at INFO; tornado logs each request.
         for noisy in ("httpx", "httpcore", "tornado.access", "hpack"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # python-telegram-bot logs request parameters (message texts) at DEBUG: never show
+        # those, even with LOG_LEVEL=DEBUG.
+        logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
 
     def excepthook(exc_type, exc, tb):  # pragma: no cover - last resort
         import traceback

@@ -100,15 +100,24 @@ async def _forever(call, what: str, stop: asyncio.Event, optional: bool = False)
 
 
 async def register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
+    try:
+        await _register_commands(bot, stop)
+    except Exception as e:  # the menu of commands is a convenience: never stop the bot for it
+        log.warning("commands not registered (%s)", type(e).__name__)
+
+
+async def _register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
     for lang in (*COMMAND_LANGS, None):
         _ = translator(lang or DEFAULT_COMMAND_LANG)
         cmds = [BotCommand(name, _(desc)) for name, desc in COMMANDS]
-        await _forever(
+        ok = await _forever(
             lambda cmds=cmds, lang=lang: bot.set_my_commands(cmds, scope=BotCommandScopeDefault(), language_code=lang),
             f"setMyCommands({lang or 'default'})",
             stop,
             optional=True,
         )
+        if not ok:
+            return
     log.info("commands registered (%s and default)", ", ".join(COMMAND_LANGS))
 
 

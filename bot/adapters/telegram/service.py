@@ -176,6 +176,7 @@ class TelegramService:
         self._queues: dict[int, deque[Job]] = {}
         self._workers: dict[int, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()
+        self._finished = 0
 
     # -- intake ------------------------------------------------------------------------------
     def unjournaled(self) -> list[int]:
@@ -340,6 +341,9 @@ class TelegramService:
                 log.warning("update %d: op %d (%s) failed: %s", job.update_id, i, op.get("op"), type(e).__name__)
             self.journal.progress(job.update_id, i + 1)
         self.journal.finish(job.update_id)
+        self._finished += 1
+        if self._finished % 1000 == 0:
+            self.journal.prune()
         ms = (time.monotonic() - job.t0) * 1000
         log.info(
             "update %d: %s -> %d message(s)%s in %.0f ms",
