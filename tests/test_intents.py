@@ -73,3 +73,40 @@ def test_normalisation_handles_slang_caps_and_repeats(content):
     t = tokens("Gmn CEK agen resmiiii??? 🙏", content.normalize)
     assert "cek" in t and "agen" in t and "resmii" in t
     assert all(w.isascii() for w in t)
+
+
+def test_word_forms_match_their_keyword(matcher):
+    # another affix of an emergency word, never listed as such
+    assert matcher.classify("mereka menyekap kami di gedung")[0] == "emergency"
+    assert matcher.classify("kami dikurungin bos")[0] == "emergency"
+
+
+def test_danger_combinations(matcher):
+    assert matcher.classify("ga dikasih pulang sama perusahaan")[0] == "emergency"
+    assert matcher.classify("my boss keeps my passport")[0] == "emergency"
+    assert matcher.classify("they won't let me go home")[0] == "emergency"
+
+
+def test_look_alikes_and_times_are_not_emergencies(matcher):
+    assert matcher.classify("kerja mulai pukul 08.00 sampai pukul 17.00 di pabrik")[0] != "emergency"
+    assert matcher.classify("mau kabar terbaru soal lowongan")[0] != "emergency"
+    assert matcher.classify("tolong cek PT Maju Jaya resmi atau bodong")[0] == "recruiter"
+    assert matcher.classify("tolong pakai bahasa indonesia aja")[0] == "language"
+
+
+def test_distress_alone_is_an_emergency(matcher):
+    assert matcher.classify("tolong")[0] == "emergency"
+    assert matcher.classify("SOS")[0] == "emergency"
+    m = matcher.analyse("please help")  # the help module, with the emergency button on top
+    assert m.intent in ("emergency", "help") and m.distress
+    m = matcher.analyse("tolong cek PT Maju Jaya resmi gak")
+    assert m.distress and m.intent == "recruiter"
+
+
+def test_language_requests(matcher):
+    for text, lang in [("in english please", "en"), ("inggris aja", "en"), ("pake bahasa indo dong", "id"), ("english", "en")]:
+        m = matcher.analyse(text)
+        assert m.intent == "language" and m.language == lang, text
+    assert matcher.classify("siapa juara liga inggris tahun lalu")[0] != "language"
+    m = matcher.analyse("bisa pake bahasa jawa ga")
+    assert m.intent == "language" and m.language is None
