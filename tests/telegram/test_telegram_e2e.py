@@ -315,7 +315,7 @@ def test_kill_9_and_restart_loses_nothing_and_answers_nothing_twice(tmp_path):
     db = tmp_path / "bot.sqlite3"
     env = passthrough_env()
     first = BotProcess(emu, db, **env).start()
-    second = third = fourth = fifth = None
+    second = third = fourth = fifth = sixth = None
     try:
         p = Person(first, oracle, 9501, "en")
         got = p.command("/start fake_offer-en", Event.start("fake_offer-en", lang_hint="en"))
@@ -378,8 +378,18 @@ def test_kill_9_and_restart_loses_nothing_and_answers_nothing_twice(tmp_path):
         assert "already handled" in fifth.wait_done(uid)
         emu.wait_until(lambda: not emu.pending, 10)
         assert [shape(m) for m in emu.sent_to(9501)[before:]] == p.expect(Event.cmd("menu", lang_hint="en"))
+        fifth.stop()
+
+        # 6. A Bot API server started afresh (update ids from the start again), same database:
+        # its updates are new, not "already handled", and the conversation is still there.
+        emu.stop()
+        emu = BotAPIEmulator(TOKEN).start()
+        sixth = BotProcess(emu, db, **env).start()
+        p.bot, p.emu = sixth, emu
+        p.command("/tentang", Event.cmd("tentang", lang_hint="en"))
+        assert "already handled" not in sixth.output()
     finally:
-        for b in (first, second, third, fourth, fifth):
+        for b in (first, second, third, fourth, fifth, sixth):
             if b is not None:
                 b.stop()
         emu.stop()

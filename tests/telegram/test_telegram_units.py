@@ -154,6 +154,13 @@ def test_journal_dedupes_and_resumes(tmp_path):
     assert j.unfinished() == [(5, ops, 1)]
     j.finish(5)
     assert j.seen(5) and j.unfinished() == []
+    # the same id with other content (a test server started afresh) is a different update
+    a, b = {"update_id": 9, "message": {"text": "x"}}, {"update_id": 9, "message": {"text": "y"}}
+    fa, fb = j.fingerprint(a), j.fingerprint(b)
+    assert j.record(9, ops, fa) and j.seen(9, fa) and not j.seen(9, fb)
+    assert j.record(9, ops, fb) and j.seen(9, fb) and "x" not in fa
+    j.set_confirmed_below(120)
+    assert Journal(tmp_path / "db.sqlite3").confirmed_below == 120
 
 
 # -- config and logs ---------------------------------------------------------------------------

@@ -8,6 +8,11 @@ For every update the engine handled, one row keyed by Telegram's update_id:
   answered and *before* anything is sent; `sent` counts how many of them went out.
 - `done`: all sent. `ops` is then cleared: reply texts are not kept longer than needed.
 
+Each row also keeps a keyed hash of the update's JSON (`fp`): Telegram re-delivers an update
+byte for byte, so a different update that reuses an id (a test server started afresh against an
+old database) is not mistaken for a re-delivery. `telegram_meta` keeps the hash key and the
+offset of the last answered getUpdates call (see `confirmed_below`).
+
 This gives the two guarantees a restart needs:
 
 - an update that Telegram delivers again (after a crash the bot had not confirmed it, or a
@@ -20,8 +25,11 @@ Rows are pruned after two days (Telegram keeps undelivered updates for 24 hours)
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import sqlite3
 import threading
 import time
@@ -31,11 +39,13 @@ from typing import Any
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS telegram_updates (
     update_id INTEGER PRIMARY KEY,
+    fp TEXT,
     ops TEXT,
     sent INTEGER NOT NULL DEFAULT 0,
     done INTEGER NOT NULL DEFAULT 0,
     at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS telegram_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 KEEP_SECONDS = 2 * 24 * 3600
@@ -53,20 +63,60 @@ class Journal:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA busy_timeout=10000")
         self.conn.executescript(SCHEMA)
+        self._salt = bytes.fromhex(self._meta("salt") or self._set_meta("salt", secrets.token_hex(16)))
         self.prune()
 
-    def seen(self, update_id: int) -> bool:
+    # -- meta ----------------------------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
         with self._lock:
-            row = self.conn.execute("SELECT 1 FROM telegram_updates WHERE update_id=?", (update_id,)).fetchone()
-        return row is not None
+            row = self.conn.execute("SELECT value FROM telegram_meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
 
-    def record(self, update_id: int, ops: list[dict[str, Any]]) -> bool:
+    def _set_meta(self, key: str, value: str) -> str:
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO telegram_meta(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+        return value
+
+    def fingerprint(self, raw: dict[str, Any]) -> str:
+        """A keyed hash of the update's JSON: a re-delivery is byte-for-byte the same update; a
+        different update that reuses an old id (a reset test server) is not. Not reversible."""
+        canon = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hmac.new(self._salt, canon.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    @property
+    def confirmed_below(self) -> int:
+        """The offset of the last getUpdates call Telegram answered: every update below it was
+        confirmed, so one that shows up with a lower id is new (a reset server, or Telegram's
+        random ids after a week of silence), never a re-delivery."""
+        value = self._meta("confirmed_below")
+        return int(value) if value and value.lstrip("-").isdigit() else 0
+
+    def set_confirmed_below(self, offset: int) -> None:
+        self._set_meta("confirmed_below", str(offset))
+
+    # -- updates -------------------------------------------------------------------------------
+    def seen(self, update_id: int, fp: str | None = None) -> bool:
+        """Was this update (this id, and this content when `fp` is given) journaled?"""
+        with self._lock:
+            row = self.conn.execute("SELECT fp FROM telegram_updates WHERE update_id=?", (update_id,)).fetchone()
+        if row is None:
+            return False
+        return fp is None or row[0] is None or row[0] == fp
+
+    def record(self, update_id: int, ops: list[dict[str, Any]], fp: str | None = None) -> bool:
         """Write what is to be sent for this update. False if it was already recorded."""
         blob = json.dumps(ops, ensure_ascii=False, separators=(",", ":"))
         with self._lock:
+            if fp is not None:  # an old, different update under the same id: this one replaces it
+                self.conn.execute(
+                    "DELETE FROM telegram_updates WHERE update_id=? AND fp IS NOT NULL AND fp<>?", (update_id, fp)
+                )
             cur = self.conn.execute(
-                "INSERT OR IGNORE INTO telegram_updates(update_id, ops, sent, done, at) VALUES(?,?,0,?,?)",
-                (update_id, blob if ops else None, 0 if ops else 1, time.time()),
+                "INSERT OR IGNORE INTO telegram_updates(update_id, fp, ops, sent, done, at) VALUES(?,?,?,0,?,?)",
+                (update_id, fp, blob if ops else None, 0 if ops else 1, time.time()),
             )
         return cur.rowcount > 0
 

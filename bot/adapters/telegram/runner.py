@@ -121,7 +121,7 @@ async def _register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
     log.info("commands registered (%s and default)", ", ".join(COMMAND_LANGS))
 
 
-def take_update(raw: dict, bot: ExtBot, service: TelegramService) -> asyncio.Future:
+def take_update(raw: dict, bot: ExtBot, service: TelegramService, fresh: bool = False) -> asyncio.Future:
     """Hand one update (its JSON) to the service; one it cannot parse still gets an answer."""
     try:
         update = Update.de_json(raw, bot)
@@ -130,17 +130,19 @@ def take_update(raw: dict, bot: ExtBot, service: TelegramService) -> asyncio.Fut
     except Exception as e:
         log.warning("update %s: python-telegram-bot could not read it (%s); answering from the raw update",
                     raw.get("update_id"), type(e).__name__)
-        return service.intake_unreadable(raw)
-    return service.intake(update)
+        return service.intake_unreadable(raw, fresh)
+    return service.intake(update, raw, fresh)
 
 
 async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
     await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop, optional=True)
     log.info("long polling (timeout %d s)", cfg.poll_timeout)
     offset: int | None = None
+    confirmed_below = service.journal.confirmed_below
     highest = 0
     delay = 0.5
     while not stop.is_set():
+        started = time.monotonic()
         # While updates are still being journaled, getUpdates returns at once (they are not
         # confirmed yet), so don't long-poll then.
         timeout = 0 if service.unjournaled() else cfg.poll_timeout
@@ -163,6 +165,10 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
         try:
             updates = get.result()
             delay = 0.5
+            if offset is not None and offset != confirmed_below:
+                # Telegram answered: everything below `offset` is confirmed and gone for good.
+                confirmed_below = offset
+                service.journal.set_confirmed_below(offset)
         except InvalidToken:
             raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
         except RetryAfter as e:
@@ -187,7 +193,8 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             if raw["update_id"] > highest:
                 new += 1
                 highest = raw["update_id"]
-            futures.append(take_update(raw, bot, service))
+            # Below the confirmed offset it cannot be a re-delivery: Telegram starting over.
+            futures.append(take_update(raw, bot, service, fresh=raw["update_id"] < confirmed_below))
         if futures:
             # The engine is quick: wait for this batch to be journaled before confirming it.
             await asyncio.wait(futures, timeout=10)
@@ -198,6 +205,8 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             offset = highest + 1
         if updates and not new:
             await asyncio.sleep(0.2)  # only already-taken updates came back: don't spin
+        elif not updates and timeout and time.monotonic() - started < 0.5:
+            await asyncio.sleep(0.5)  # a server that does not long-poll: don't spin either
 
 
 async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:

@@ -183,24 +183,26 @@ class TelegramService:
         """Update ids taken in whose outcome is not yet in the journal (not safe to confirm)."""
         return sorted(self._pending)
 
-    def intake_unreadable(self, raw: dict[str, Any]) -> asyncio.Future:
+    def intake_unreadable(self, raw: dict[str, Any], fresh: bool = False) -> asyncio.Future:
         """An update python-telegram-bot could not parse (a newer Bot API shape): still answer
         the person if a private chat or a button press can be made out of the raw JSON."""
-        return self._take(int(raw["update_id"]), lambda: route_raw(raw))
+        return self._take(int(raw["update_id"]), lambda: route_raw(raw), self.journal.fingerprint(raw), fresh)
 
-    def intake(self, update: Update) -> asyncio.Future:
+    def intake(self, update: Update, raw: dict[str, Any] | None = None, fresh: bool = False) -> asyncio.Future:
         """Take one update (call in update order). The future resolves once the update is safe
         (journaled, or nothing to do): then it may be confirmed to Telegram."""
-        return self._take(update.update_id, lambda: route_update(update, self.me))
+        fp = self.journal.fingerprint(raw if raw is not None else update.to_dict())
+        return self._take(update.update_id, lambda: route_update(update, self.me), fp, fresh)
 
-    def _take(self, uid: int, route_fn: Callable[[], Route]) -> asyncio.Future:
+    def _take(self, uid: int, route_fn: Callable[[], Route], fp: str, fresh: bool) -> asyncio.Future:
+        """`fresh`: known to be new (its id is below what Telegram confirmed), skip the dedupe."""
         loop = asyncio.get_running_loop()
         if uid in self._pending:
             return self._pending[uid]
         done: asyncio.Future = loop.create_future()
         done.set_result(None)
         try:
-            if self.journal.seen(uid):
+            if not fresh and self.journal.seen(uid, fp):
                 log.info("update %d: already handled, skipped", uid)
                 return done
             route = route_fn()
@@ -213,7 +215,7 @@ class TelegramService:
             log.info("update %d: %s ignored", uid, route.kind)
             return done
         t0 = time.monotonic()
-        fut = loop.run_in_executor(self._pool, self._decide, route)
+        fut = loop.run_in_executor(self._pool, self._decide, route, fp)
         self._pending[uid] = fut
 
         def _journaled(f: asyncio.Future) -> None:
@@ -233,7 +235,7 @@ class TelegramService:
         fut.add_done_callback(_journaled)
         return fut
 
-    def _decide(self, route: Route) -> list[dict[str, Any]]:
+    def _decide(self, route: Route, fp: str | None = None) -> list[dict[str, Any]]:
         """In the engine thread: the ops for one update, written to the journal."""
         try:
             if route.action == "invite":
@@ -248,7 +250,7 @@ class TelegramService:
             ops = self._sorry_ops(route)
         if route.clear_keyboard_of:
             ops.insert(0, {"op": "clear_kb", "chat_id": route.chat_id, "message_id": route.clear_keyboard_of})
-        self.journal.record(route.update_id, ops)
+        self.journal.record(route.update_id, ops, fp)
         return ops
 
     def _sorry_ops(self, route: Route) -> list[dict[str, Any]]:
