@@ -266,7 +266,8 @@ def test_webhook_mode_and_its_secret(tmp_path, oracle):
     secret = "s3cret-Token_1"
     url = f"http://127.0.0.1:{port}/tg/hook"
     bot = BotProcess(emu, tmp_path / "bot.sqlite3", WEBHOOK_URL=url, WEBHOOK_SECRET=secret, PORT=str(port),
-                     WEBHOOK_LISTEN="127.0.0.1", **passthrough_env())
+                     WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_CHAT_BURST="4", TELEGRAM_CHAT_RATE="4",
+                     **passthrough_env())
     try:
         bot.start(ready="webhook registered")
         assert emu.webhook["url"] == url and emu.webhook["secret_token"] == secret
@@ -304,6 +305,16 @@ def test_webhook_mode_and_its_secret(tmp_path, oracle):
         assert post(real, secret) == 200  # Telegram retrying: recognised, not answered twice
         bot.wait_log(r"update 555002: already handled")
         assert len(emu.sent_to(9002)) == 1
+
+        # a flood to one chat is paced (here: a burst of 4, then 4 a second); others are not held
+        flood = Person(bot, oracle, 9003, "en")
+        for _ in range(5):
+            emu.send_text(flood.user, "/menu")
+        uid = emu.send_text(BotAPIEmulator.user(9004, "en"), "/menu")
+        bot.wait_done(uid)
+        emu.wait_until(lambda: len(emu.sent_to(9003)) == 5, 5)
+        times = [m["_t"] for m in emu.sent_to(9003)]
+        assert times[4] - times[3] >= 0.2 and emu.sent_to(9004)[0]["_t"] < times[4]
     finally:
         bot.stop()
         emu.stop()

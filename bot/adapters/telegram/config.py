@@ -50,6 +50,8 @@ class Config:
     port: int = 8080
     listen: str = "0.0.0.0"
     poll_timeout: int = 30
+    chat_rate: float = 1.0
+    chat_burst: int = 8
 
     @property
     def webhook_path(self) -> str:
@@ -100,8 +102,10 @@ def load_config(env: dict[str, str] | None = None) -> Config:
     try:
         port = int(env.get("PORT") or 8080)
         poll_timeout = int(env.get("TELEGRAM_POLL_TIMEOUT") or 30)
+        chat_burst = int(env.get("TELEGRAM_CHAT_BURST") or 8)
+        chat_rate = float(env.get("TELEGRAM_CHAT_RATE") or 1.0)
     except ValueError as e:
-        raise ConfigError(f"PORT and TELEGRAM_POLL_TIMEOUT must be whole numbers ({e})") from None
+        raise ConfigError(f"PORT, TELEGRAM_POLL_TIMEOUT, TELEGRAM_CHAT_BURST and TELEGRAM_CHAT_RATE must be numbers ({e})") from None
 
     return Config(
         token=token,
@@ -115,4 +119,6 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         port=port,
         listen=(env.get("WEBHOOK_LISTEN") or "0.0.0.0").strip(),
         poll_timeout=max(0, min(poll_timeout, 50)),
+        chat_rate=max(chat_rate, 0.01),
+        chat_burst=max(chat_burst, 1),
     )

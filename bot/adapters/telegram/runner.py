@@ -31,7 +31,7 @@ from bot.i18n import translator
 from .config import Config
 from .journal import Journal
 from .routing import BotIdentity
-from .service import TelegramService, describe_error, retry_seconds
+from .service import ChatPacer, TelegramService, describe_error, retry_seconds
 
 log = logging.getLogger("bot.telegram")
 
@@ -301,7 +301,7 @@ async def run_bot(cfg: Config) -> int:
     me_user = bot.bot
     me = BotIdentity(me_user.id, me_user.username or "")
     log.info("bot @%s started (%s mode)", me.username, cfg.mode)
-    service = TelegramService(engine, bot, journal, me)
+    service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
     service.resume()
     commands = asyncio.ensure_future(register_commands(bot, stop))
     t0 = time.monotonic()

@@ -153,6 +153,28 @@ def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | 
     )
 
 
+class ChatPacer:
+    """About one message a second per chat, as Telegram asks, after a burst that a normal
+    conversation never uses up (a lesson step is one to three messages). Only a flood to one
+    chat is slowed down, and only that chat. Groups are paced by AIORateLimiter (20/minute)."""
+
+    def __init__(self, rate: float = 1.0, burst: int = 8) -> None:
+        self.rate = max(rate, 0.01)
+        self.burst = max(burst, 1)
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    def delay(self, chat_id: int, now: float) -> float:
+        """Take one message from the chat's bucket; how long to wait before sending it."""
+        tokens, last = self._buckets.get(chat_id, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate) - 1.0
+        self._buckets[chat_id] = (tokens, now)
+        if len(self._buckets) > 10000:  # forget chats whose bucket is full again
+            full = [c for c, (t, at) in self._buckets.items() if t + (now - at) * self.rate >= self.burst]
+            for c in full:
+                self._buckets.pop(c, None)
+        return 0.0 if tokens >= 0 else -tokens / self.rate
+
+
 @dataclass
 class Job:
     update_id: int
@@ -165,8 +187,9 @@ class Job:
 
 
 class TelegramService:
-    def __init__(self, engine: Any, bot: Any, journal: Journal, me: BotIdentity) -> None:
+    def __init__(self, engine: Any, bot: Any, journal: Journal, me: BotIdentity, pacer: ChatPacer | None = None) -> None:
         self.engine = engine
+        self.pacer = pacer or ChatPacer()
         self.bot = bot
         self.journal = journal
         self.me = me
@@ -366,6 +389,10 @@ class TelegramService:
             return
         if op["op"] != "send":
             return
+        if isinstance(op["chat_id"], int) and op["chat_id"] > 0:
+            wait = self.pacer.delay(op["chat_id"], time.monotonic())
+            if wait > 0:
+                await asyncio.sleep(wait)
         reply = ReplyParameters(op["reply_to"], allow_sending_without_reply=True) if op.get("reply_to") else None
 
         async def send() -> Any:
