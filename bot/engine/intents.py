@@ -34,6 +34,7 @@ FUZZY_MIN_LEN = 5  # shorter words must match exactly ("ga" is not "ka")
 FUZZY_CUTOFF = 84.0  # ratio for a typo'd word to count
 EMERGENCY_FUZZY_CUTOFF = 80.0  # be generous where a miss is costly
 SHORT_WORD_CUTOFF = 88.0  # words of five letters: one letter added or dropped, not changed
+MID_WORD_CUTOFF = 84.0  # words of six to eight letters: one typo
 STEM_SCORE = 93.0  # another form of the same root
 WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
@@ -172,9 +173,12 @@ class IntentMatcher:
             ):
                 if cand in found or abs(len(cand) - len(word)) > 2:  # affixes are for stems() to judge
                     continue
+                shorter = min(len(word), len(cand))
                 cutoff = EMERGENCY_FUZZY_CUTOFF if cand in self._emergency_words else FUZZY_CUTOFF
-                if min(len(word), len(cand)) <= 5:
+                if shorter <= 5:
                     cutoff = max(cutoff, SHORT_WORD_CUTOFF)  # kabar is not kabur; tolongg is tolong
+                elif shorter <= 8:
+                    cutoff = max(cutoff, MID_WORD_CUTOFF)  # one typo, not two: dicabut is not dicambuk
                 if score >= cutoff:
                     found[cand] = float(score)
         if len(self._cache) > 50_000:
@@ -183,8 +187,12 @@ class IntentMatcher:
         return found
 
     @staticmethod
-    def _match_phrase(words: tuple[str, ...], positions: dict[str, list[tuple[int, float]]]) -> tuple[float, int, int]:
-        """(score, first, last position) of a phrase in the message; score 0 if absent or scattered."""
+    def _match_phrase(
+        words: tuple[str, ...], positions: dict[str, list[tuple[int, float]]], ordered: bool = False, slack: int = WINDOW_SLACK
+    ) -> tuple[float, int, int]:
+        """(score, first, last position) of a phrase in the message; score 0 if absent or scattered.
+
+        ordered: the words must come in the phrase's order ("tidak boleh", not "boleh ... tidak")."""
         found = [positions.get(w) for w in words]
         if not all(found):
             return 0.0, -1, -1
@@ -198,7 +206,9 @@ class IntentMatcher:
                 pos, sim = min(cands, key=lambda c: (abs(c[0] - anchor), -c[1]))
                 total += sim
                 spots.append(pos)
-            if max(spots) - min(spots) > len(words) - 1 + WINDOW_SLACK:
+            if max(spots) - min(spots) > len(words) - 1 + slack:
+                continue
+            if ordered and any(b <= a for a, b in zip(spots, spots[1:])):
                 continue
             score = total / len(words) + 6.0 * (len(words) - 1)
             if score > best[0]:
@@ -265,7 +275,7 @@ class IntentMatcher:
             for group in groups:
                 found = None
                 for alt in group:
-                    s, a, b = self._match_phrase(alt, positions)
+                    s, a, b = self._match_phrase(alt, positions, ordered=True, slack=1)
                     if s >= THRESHOLD and (found is None or s > found[0]):
                         found = (s, a, b)
                 if found is None:
