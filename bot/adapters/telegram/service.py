@@ -246,8 +246,8 @@ class TelegramService:
             if f.cancelled():
                 return
             exc = f.exception()
-            if exc is not None:  # the journal itself failed: still answer, without the safety net
-                log.error("update %d: journal failed: %s", uid, describe_error(exc))
+            if exc is not None:  # cannot happen (_decide catches everything); never silent if it does
+                log.error("update %d: failed: %s", uid, describe_error(exc))
                 return
             ops = f.result()
             if ops:
@@ -273,7 +273,10 @@ class TelegramService:
             ops = self._sorry_ops(route)
         if route.clear_keyboard_of:
             ops.insert(0, {"op": "clear_kb", "chat_id": route.chat_id, "message_id": route.clear_keyboard_of})
-        self.journal.record(route.update_id, ops, fp)
+        try:
+            self.journal.record(route.update_id, ops, fp)
+        except Exception as e:  # a full disk, a locked file: answer anyway, without the safety net
+            log.error("update %d: journal write failed: %s", route.update_id, describe_error(e))
         return ops
 
     def _sorry_ops(self, route: Route) -> list[dict[str, Any]]:
@@ -351,13 +354,13 @@ class TelegramService:
             if op.get("chat_id") == job.chat_id:
                 op["chat_id"] = chat_id
             try:
-                await self._do_op(job.update_id, op)
+                try:
+                    await self._do_op(job.update_id, op)
+                except ChatMigrated as e:  # a group became a supergroup: send there instead
+                    chat_id = op["chat_id"] = e.new_chat_id
+                    await self._do_op(job.update_id, op)
                 if op["op"] == "send":
                     sent += 1
-            except ChatMigrated as e:  # a group became a supergroup: send there instead
-                chat_id = e.new_chat_id
-                op["chat_id"] = chat_id
-                await self._do_op(job.update_id, op)
             except Forbidden:
                 log.info("update %d: the chat blocked the bot; dropping its replies", job.update_id)
                 break
