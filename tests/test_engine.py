@@ -340,3 +340,23 @@ def test_about_names_the_sources(content):
         for src in module["sources"]:
             if "seed" in src:
                 assert src["seed"] in text
+
+
+def test_a_job_ad_that_mentions_danger_gets_emergency_help_and_the_offer_check(content):
+    engine = new_engine(content)
+    ad = ("LOWONGAN admin crypto di Filipina gaji 1500 dolar, tanpa pengalaman, makan tidur gratis, "
+          "tiket ditanggung, paspor nanti ditahan kantor. Minat hubungi WA")
+    replies = engine.handle("j", Event.message(ad))
+    hotline = content.contacts["kemlu_pwni"]["lines"][0]["value"]
+    assert hotline in replies[0].text  # help first
+    assert any("🚩" in r.text for r in replies[2:]), "the offer is still checked"
+
+
+def test_someone_in_danger_describing_their_job_gets_emergency_first(content):
+    engine = new_engine(content)
+    text = ("saya kerja customer service di kamboja gaji 15 juta, sekarang paspor ditahan bos "
+            "dan saya tidak boleh keluar gedung, tolong")
+    replies = engine.handle("d", Event.message(text))
+    assert content.contacts["kemlu_pwni"]["lines"][0]["value"] in replies[0].text
+    kh = content.contacts[content.countries["KH"]["missions"][0]]["lines"][0]["value"]
+    assert kh in replies[0].text

@@ -233,7 +233,11 @@ class Engine:
             if m.country:
                 s["country"] = m.country
             self._leave_tool(s)
-            return self._emergency_replies(s, m.country)
+            replies = self._emergency_replies(s, m.country)
+            # a long message a tool recognises (a job ad that says "paspor ditahan", or someone
+            # describing the offer that trapped them) gets that tool's answer too, after help
+            claimed = self._claimed_by_tool(s, text)
+            return replies + claimed if claimed else replies
         if m.intent == "language":
             return self._change_language(s, m.language)
         replies = self._text_route(s, text, m)
@@ -261,21 +265,9 @@ class Engine:
             out = self._tool_call(s, s["tool"], lambda t, ctx: t.on_text(ctx, text))
             if out is not None:
                 return out
-        for name, tool in self.tools.items():
-            ctx = self._ctx(s, name, fresh=(name != s.get("tool")))
-            try:
-                claimed = tool.claims(text, ctx)
-            except Exception:
-                log.exception("tool %s failed in claims()", name)
-                claimed = False
-            if claimed:
-                previous = (s.get("tool"), s.get("tool_state"))
-                s["tool"], s["tool_state"] = name, {}
-                out = self._tool_call(s, name, lambda t, c: t.on_text(c, text))
-                if out is not None:
-                    self._count("tool", name)
-                    return out
-                s["tool"], s["tool_state"] = previous  # it claimed but did not answer
+        claimed = self._claimed_by_tool(s, text)
+        if claimed:
+            return claimed
 
         if m.intent in self.intent_modules:
             self._count("intent", m.intent)
@@ -638,6 +630,25 @@ class Engine:
         return ToolContext(
             tool=name, lang=s["lang"], translate=self._t(s), state=state, content=self.content, country=s.get("country")
         )
+
+    def _claimed_by_tool(self, s: dict[str, Any], text: str) -> list[Reply] | None:
+        """The answer of the first tool that claims this free text, which becomes active."""
+        for name, tool in self.tools.items():
+            ctx = self._ctx(s, name, fresh=(name != s.get("tool")))
+            try:
+                claimed = tool.claims(text, ctx)
+            except Exception:
+                log.exception("tool %s failed in claims()", name)
+                claimed = False
+            if claimed:
+                previous = (s.get("tool"), s.get("tool_state"))
+                s["tool"], s["tool_state"] = name, {}
+                out = self._tool_call(s, name, lambda t, c: t.on_text(c, text))
+                if out is not None:
+                    self._count("tool", name)
+                    return out
+                s["tool"], s["tool_state"] = previous  # it claimed but did not answer
+        return None
 
     def _enter_tool(self, s: dict[str, Any], name: str, from_node: bool = False) -> list[Reply]:
         if name not in self.tools:

@@ -167,7 +167,8 @@ class IntentMatcher:
                     # a time) is not "dipukul", "keluar" is not "keluarkan"
                     if v not in found and word not in self._stems_of(v):
                         found[v] = STEM_SCORE
-        if len(word) >= FUZZY_MIN_LEN and word.isalpha():
+        # a word the bot knows as it is is not a typo of another ("dibayar" is not "dibakar")
+        if len(word) >= FUZZY_MIN_LEN and word.isalpha() and word not in self.vocab:
             for cand, score, _ in process.extract(
                 word, self.fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=EMERGENCY_FUZZY_CUTOFF, limit=8
             ):

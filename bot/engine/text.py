@@ -58,7 +58,7 @@ def has_words(text: str) -> bool:
 # memukul). A light, rule-based stemmer gives the possible roots of a word so that a keyword
 # written one way matches the others. It over-generates on purpose (a set of candidates);
 # matching needs the candidate sets of two words to meet.
-_ID_PARTICLES = ("nya", "lah", "kah", "pun")
+_ID_PARTICLES = ("nya", "lah", "kah", "pun", "ku", "mu")
 _ID_SUFFIXES = ("kan", "in", "i")  # not "-an": nouns (jualan, pukulan) are not the act
 _ID_PLAIN_PREFIXES = ("di", "ke", "ter", "ber", "be", "se")
 _EN_SUFFIXES = ("ing", "ed", "es", "s")
