@@ -360,3 +360,31 @@ def test_someone_in_danger_describing_their_job_gets_emergency_first(content):
     assert content.contacts["kemlu_pwni"]["lines"][0]["value"] in replies[0].text
     kh = content.contacts[content.countries["KH"]["missions"][0]]["lines"][0]["value"]
     assert kh in replies[0].text
+
+
+def test_errors_are_logged_without_message_text(content, caplog):
+    from bot.engine.tools import Tool
+
+    class Broken(Tool):
+        name = "broken"
+
+        def claims(self, text, ctx):
+            return "rahasia" in text
+
+        def on_text(self, ctx, text):
+            raise ValueError(f"cannot parse {text!r}")
+
+    store = MemoryStore()
+    engine = Engine(content, store, tools=[Broken()])
+    with caplog.at_level("DEBUG"):
+        replies = engine.handle("x", Event.message("ini rahasia Siti dari Sukamaju"))
+    assert replies and replies[-1].buttons
+    assert "ValueError" in caplog.text
+    assert "Sukamaju" not in caplog.text and "rahasia" not in caplog.text
+
+
+def test_language_of(content):
+    engine = new_engine(content)
+    assert engine.language_of("new", "en-US") == "en"
+    engine.handle("u", Event.button("a:lang:en"))
+    assert engine.language_of("u", "id") == "en"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+import traceback
 from typing import Any, Callable
 from urllib.parse import urlparse
 
@@ -32,6 +33,12 @@ REF_RE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 MAX_REPLY = 4000  # a little under Telegram's 4096
 PACK_LIMIT = 1000  # contact blocks are grouped into messages of about this size
 NO_COUNTRY = "--"
+
+
+def log_error(what: str, e: BaseException) -> None:
+    """Log an error with its type and stack frames, not its message: an exception's message
+    could quote what the person wrote, and logs never hold message text."""
+    log.error("%s: %s\n%s", what, type(e).__name__, "".join(traceback.format_tb(e.__traceback__)).rstrip())
 
 
 def new_session(lang: str) -> dict[str, Any]:
@@ -66,8 +73,8 @@ class Engine:
         session = self._load(user_id, event.lang_hint)
         try:
             replies = self._dispatch(user_id, session, event)
-        except Exception:  # a bug must not silence the bot: apologise and show the menu
-            log.exception("engine error on %s event", event.kind)
+        except Exception as e:  # a bug must not silence the bot: apologise and show the menu
+            log_error(f"engine error on {event.kind} event", e)
             _ = self._t(session)
             replies = [self._menu(session, _("Sorry, something went wrong on our side. Please try again."))]
         if not replies:
@@ -78,6 +85,10 @@ class Engine:
             return replies
         self._save(user_id, session)
         return replies
+
+    def language_of(self, user_id: str, lang_hint: str | None = None) -> str:
+        """The language this person reads (their choice, else the hint, else the default)."""
+        return self._load(user_id, lang_hint)["lang"]
 
     def resume(self, user_id: str) -> list[Reply]:
         """Where a returning user left off (the current lesson message, or the menu)."""
@@ -107,8 +118,8 @@ class Engine:
         s = None
         try:
             s = self.store.load_session(user_id)
-        except Exception:
-            log.exception("could not load a session; starting a new one")
+        except Exception as e:
+            log_error("could not load a session; starting a new one", e)
         if not s or s.get("v") != SESSION_VERSION:
             s = new_session(self._lang_from_hint(lang_hint))
         if s.get("lang") not in self.content.languages:
@@ -124,8 +135,8 @@ class Engine:
     def _save(self, user_id: str, s: dict[str, Any]) -> None:
         try:
             self.store.save_session(user_id, s)
-        except Exception:
-            log.exception("could not save a session")
+        except Exception as e:
+            log_error("could not save a session", e)
 
     def _lang_from_hint(self, hint: str | None) -> str:
         if hint:
@@ -637,8 +648,8 @@ class Engine:
             ctx = self._ctx(s, name, fresh=(name != s.get("tool")))
             try:
                 claimed = tool.claims(text, ctx)
-            except Exception:
-                log.exception("tool %s failed in claims()", name)
+            except Exception as e:
+                log_error(f"tool {name} failed in claims()", e)
                 claimed = False
             if claimed:
                 previous = (s.get("tool"), s.get("tool_state"))
@@ -664,8 +675,8 @@ class Engine:
         ctx.from_node = from_node
         try:
             out = call(tool, ctx)
-        except Exception:
-            log.exception("tool %s failed", name)
+        except Exception as e:
+            log_error(f"tool {name} failed", e)
             self._leave_tool(s)
             _ = self._t(s)
             return [self._menu(s, _("Sorry, something went wrong on our side. Please try again."))]
@@ -683,5 +694,5 @@ class Engine:
     def _count(self, kind: str, label: str) -> None:
         try:
             self.store.count(kind, label)
-        except Exception:
-            log.exception("could not count")
+        except Exception as e:
+            log_error("could not count", e)

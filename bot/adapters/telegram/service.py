@@ -280,7 +280,13 @@ class TelegramService:
         return ops
 
     def _sorry_ops(self, route: Route) -> list[dict[str, Any]]:
-        _ = translator(ui_lang(route.lang))
+        lang = ui_lang(route.lang)
+        if route.user_id:
+            try:
+                lang = self.engine.language_of(route.user_id, route.lang)
+            except Exception:
+                pass
+        _ = translator(lang)
         sorry = Reply(_(SORRY))
         menu: list[Reply] = []
         if route.user_id:
