@@ -388,3 +388,14 @@ def test_language_of(content):
     assert engine.language_of("new", "en-US") == "en"
     engine.handle("u", Event.button("a:lang:en"))
     assert engine.language_of("u", "id") == "en"
+
+
+def test_a_question_after_an_offer_check_is_routed_not_checked(content):
+    engine = new_engine(content)
+    ad = ("DIBUTUHKAN SEGERA!! Customer Service di Kamboja gaji 15jt/bulan, tanpa pengalaman, "
+          "tiket & mess GRATIS, visa turis diurus. Minat hubungi WA")
+    checked = engine.handle("o", Event.message(ad))
+    assert any("🚩" in r.text for r in checked)
+    replies = engine.handle("o", Event.message("gmn cek agen resmi"))
+    start = content.modules["recruiter"]["nodes"][content.modules["recruiter"]["start"]]
+    assert snippet(content, start["text"], "id") in all_text(replies)

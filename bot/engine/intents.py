@@ -276,6 +276,8 @@ class IntentMatcher:
             for group in groups:
                 found = None
                 for alt in group:
+                    if alt[0] not in positions:  # cheap test first: most phrases are absent
+                        continue
                     s, a, b = self._match_phrase(alt, positions, ordered=True, slack=1)
                     if s >= THRESHOLD and (found is None or s > found[0]):
                         found = (s, a, b)

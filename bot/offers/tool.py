@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.engine.events import Button, Reply
 from bot.engine.tools import Tool, ToolContext
-from bot.offers.checker import OfferChecker, Result, words_of
+from bot.offers.checker import OfferChecker, Result
 from bot.offers.render import render
 from bot.offers.rules import REL, validate_redflags
 
@@ -52,10 +52,10 @@ class OfferTool(Tool):
 
     def on_text(self, ctx: ToolContext, text: str) -> list[Reply] | None:
         text = (text or "")[:MAX_TEXT]
-        if len(words_of(text)) < 4 and not self.checker.looks_like_offer(text):
+        if not self.checker.looks_like_offer(text):
             result = self.check(text)
             if not result.flags:
-                return None  # "menu", "halo", "cek PT ..." -> let the engine route it
+                return None  # "menu", "gmn cek agen resmi", "cek PT ..." -> let the engine route it
         result = self.check(text)
         ctx.state["checked"] = int(ctx.state.get("checked", 0)) + 1
         default = self.languages[0] if self.languages else ctx.lang
