@@ -269,3 +269,32 @@ def test_cli_exit_codes(content_copy, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "bot", "content", "check", "--content", str(content_copy)], capture_output=True, text=True)
     assert bad.returncode == 1
     assert "modules/help.yaml:" in bad.stdout and "awal_hilang" in bad.stdout
+
+
+def test_a_phone_number_not_in_contacts_is_an_error(content_copy):
+    f = content_copy / "modules" / "help.yaml"
+
+    def mutate(m):
+        _, node = _first_text_node(m)
+        node["text"]["id"] = node["text"]["id"] + " Atau telepon 0812-3456-7890 " + MARK
+
+    lines = _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "modules/help.yaml") if "phone number" in p.message]
+    assert errs and "0812-3456-7890" in errs[0].message
+    # the line where that text starts (a long text runs over several lines)
+    assert lines[errs[0].line - 1].strip().startswith("id:")
+    assert _line_of(lines, MARK) - 8 <= errs[0].line <= _line_of(lines, MARK)
+
+
+def test_numbers_from_contacts_and_urls_are_fine(content_copy, content):
+    f = content_copy / "modules" / "help.yaml"
+    hotline = content.contacts["kemlu_pwni"]["lines"][0]["value"]
+
+    def mutate(m):
+        _, node = _first_text_node(m)
+        node["text"]["en"] = node["text"]["en"] + f" Call {hotline}. See https://example.org/news/2024/12345678-story"
+
+    _rw(f, mutate)
+    _, problems = check_content(content_copy)
+    assert [p for p in _errors(problems, "modules/help.yaml") if "phone number" in p.message] == []

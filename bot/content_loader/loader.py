@@ -39,6 +39,9 @@ LABEL_LIMIT = 64
 STALE_CONTACT_DAYS = 2 * 365
 EMBASSY = "embassy"  # in a node's contacts: the missions of the person's country
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+DATE_DIGITS_RE = re.compile(r"(19|20)\d{6}")
 
 
 @dataclass
@@ -246,6 +249,7 @@ class _Checker:
             for i, cid in enumerate(country.get("missions", [])):
                 if cid not in contacts:
                     self.err("contacts.yaml", ("countries", code, "missions", i), f"mission {cid!r} is not in contacts")
+        self.check_numbers(contacts)
         intents = self.files.get("intents.yaml", {}).get("intents", {})
         for name in ("menu", "language"):
             if "intents.yaml" in self.files and name not in intents:
@@ -286,6 +290,41 @@ class _Checker:
         elif isinstance(v, list):
             for i, x in enumerate(v):
                 self.check_texts(rel, x, path + (i,))
+
+    # -- phone numbers only from contacts.yaml -------------------------------------------------
+    def check_numbers(self, contacts: dict[str, Any]) -> None:
+        """A phone number written anywhere must be one of contacts.yaml, which carries its
+        source and date: a wrong number can cost a victim their one chance of help."""
+        known: set[str] = set()
+        for c in contacts.values():
+            for ln in c.get("lines", []):
+                d = re.sub(r"\D", "", str(ln.get("value", "")))
+                if len(d) >= 3:
+                    known.add(d)
+                    if d.startswith("62"):
+                        known.add("0" + d[2:])
+
+        def is_known(digits: str) -> bool:
+            return any(digits in k or k in digits for k in known if len(k) >= 7) or digits in known
+
+        for rel, data in self.files.items():
+            self._scan_numbers(rel, data, (), is_known)
+
+    def _scan_numbers(self, rel: str, v: Any, path: tuple, is_known) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if rel == "contacts.yaml" and k == "value":
+                    continue
+                self._scan_numbers(rel, x, path + (k,), is_known)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                self._scan_numbers(rel, x, path + (i,), is_known)
+        elif isinstance(v, str):
+            for m in PHONE_RE.finditer(URL_RE.sub(" ", v)):  # article numbers in URLs are not phones
+                digits = re.sub(r"\D", "", m.group())
+                if len(digits) >= 7 and not DATE_DIGITS_RE.fullmatch(digits) and not is_known(digits):
+                    self.err(rel, path, f"{m.group().strip()!r} looks like a phone number that is not in contacts.yaml; "
+                             "add it there with its source and date, or remove it")
 
     # -- contacts ----------------------------------------------------------------------------
     def check_contacts(self, contacts: dict[str, Any]) -> None:

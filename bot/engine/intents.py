@@ -40,6 +40,7 @@ WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu",)  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
+GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
     "bahasa", "language", "speak", "ngomong", "pake", "pakai", "use", "in", "reply", "write", "tulis",
@@ -248,6 +249,8 @@ class IntentMatcher:
                 continue
             if kw.intent == LANGUAGE and len(kw.words) == 1 and len(words) > 1:
                 continue  # "inggris" alone is not a request ("liga inggris"); the rule below decides
+            if kw.intent in GENERIC_INTENTS and len(kw.words) == 1 and len(words) > GENERIC_MAX_WORDS:
+                continue  # "home" in "how can i get home after my contract ends" is not the menu
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
         combo = self._combo_score(positions)
