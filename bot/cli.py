@@ -78,7 +78,7 @@ def _classify(args) -> int:
     except ContentError as e:
         print(e.report(), file=sys.stderr)
         return 1
-    matcher = IntentMatcher(content)
+    matcher = IntentMatcher.for_content(content)
     out = sys.stdout
     for line in sys.stdin:
         text = line.rstrip("\r\n")

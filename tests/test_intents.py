@@ -110,3 +110,31 @@ def test_language_requests(matcher):
     assert matcher.classify("siapa juara liga inggris tahun lalu")[0] != "language"
     m = matcher.analyse("bisa pake bahasa jawa ga")
     assert m.intent == "language" and m.language is None
+
+
+def test_examples_generalise_to_sets_they_did_not_see(content):
+    """The example model, trained without one labelled set, still recognises that set's
+    emergencies: it is what catches phrasings no keyword foresaw."""
+    from bench.intents_eval import leave_one_out, load_sets
+
+    results = leave_one_out(content, load_sets())
+    assert len(results) >= 5
+    for name, (acc, recall) in results.items():
+        assert recall >= 0.95, (name, recall)
+        assert acc >= 0.85, (name, acc)
+
+
+def test_examples_file_is_checked(content_copy):
+    from bot.content_loader import check_content
+
+    (content_copy / "examples.yaml").write_text("examples:\n  bukan_intent: [halo]\n", encoding="utf-8")
+    _, problems = check_content(content_copy)
+    assert any(p.file == "examples.yaml" and p.line == 2 and "bukan_intent" in p.message for p in problems)
+
+
+def test_example_model_catches_an_emergency_no_keyword_names(content):
+    from bot.engine.examples import ExampleModel
+
+    model = ExampleModel(content.examples, content.normalize)
+    assert model.margin("kami dikerangkeng kayak binatang sama mandor, ga dikasih makan", "emergency") > 2
+    assert model.margin("berapa harga tiket pesawat ke jakarta", "emergency") < 0

@@ -31,6 +31,7 @@ FILE_KINDS: list[tuple[str, str, bool]] = [  # (glob, $defs name, required)
     ("about.yaml", "about_file", True),
     ("redflags.yaml", "redflags_file", False),
     ("recruiter_check.yaml", "recruiter_check_file", False),
+    ("examples.yaml", "examples_file", False),
 ]
 
 SOFT_LIMIT = 600  # characters: a lesson message for a phone screen
@@ -56,6 +57,7 @@ class Content:
     intents: dict[str, dict[str, Any]]
     normalize: dict[str, str]
     about: dict[str, Any]
+    examples: dict[str, list[str]] = field(default_factory=dict)  # intent -> example messages
     files: dict[str, Any] = field(default_factory=dict)  # relpath -> parsed YAML
     lines: dict[str, dict[tuple, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
@@ -205,6 +207,7 @@ def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]
         intents=files["intents.yaml"]["intents"],
         normalize={str(k).lower(): str(v).lower() for k, v in (files["intents.yaml"].get("normalize") or {}).items()},
         about=files["about.yaml"],
+        examples=dict((files.get("examples.yaml") or {}).get("examples") or {}),
         files=files,
         lines=lines,
         warnings=[p for p in problems if p.severity != "error"],
@@ -251,6 +254,10 @@ class _Checker:
                     self.err("contacts.yaml", ("countries", code, "missions", i), f"mission {cid!r} is not in contacts")
         self.check_numbers(contacts)
         intents = self.files.get("intents.yaml", {}).get("intents", {})
+        known = {"emergency", "unknown"} | set(intents) | {m["intent"] for m in modules.values()}
+        for name in self.files.get("examples.yaml", {}).get("examples", {}):
+            if name not in known:
+                self.err("examples.yaml", ("examples", name), f"{name!r} is not an intent (known: {', '.join(sorted(known))})")
         for name in ("menu", "language"):
             if "intents.yaml" in self.files and name not in intents:
                 self.err("intents.yaml", ("intents",), f"the {name!r} intent is required")

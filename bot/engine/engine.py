@@ -62,7 +62,7 @@ class Engine:
         self.content = content
         self.store = store
         self.tools: dict[str, Tool] = {t.name: t for t in (tools or [])}
-        self.matcher = IntentMatcher(content)
+        self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
 
     # =========================================================================================

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.engine.examples import ExampleModel
 from bot.engine.text import stems, tokens
 
 EMERGENCY = "emergency"
@@ -40,6 +41,7 @@ WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu",)  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
+EXAMPLE_EMERGENCY_MARGIN = 2.0  # log-odds the example model needs to call an emergency on its own
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
@@ -69,6 +71,15 @@ class Match:
 
 
 class IntentMatcher:
+    @classmethod
+    def for_content(cls, content) -> "IntentMatcher":
+        """One matcher per loaded content (content does not change once loaded)."""
+        m = getattr(content, "_intent_matcher", None)
+        if m is None:
+            m = cls(content)
+            setattr(content, "_intent_matcher", m)
+        return m
+
     def __init__(self, content) -> None:
         self.table = dict(content.normalize)
         self.module_intents = [m["intent"] for m in content.modules.values()]
@@ -106,6 +117,7 @@ class IntentMatcher:
                 if words:
                     self.country_keywords.append((code, words))
         self._build_index()
+        self.examples = ExampleModel(content.examples, self.table) if content.examples else None
 
     # -- building ----------------------------------------------------------------------------
     def _add(self, intent: str, phrases: list[str], weak: bool = False) -> None:
@@ -269,6 +281,12 @@ class IntentMatcher:
             self._evidence(words, positions, scores)
         country = self._country(positions)
         intent = self._decide(scores)
+        if intent != EMERGENCY and self.examples is not None and len(words) >= 2:
+            margin = self.examples.margin(text, EMERGENCY)
+            if margin >= EXAMPLE_EMERGENCY_MARGIN:  # the examples are sure it is: a miss costs more
+                hits[EMERGENCY].append("(examples)")
+                scores[EMERGENCY] = THRESHOLD + margin
+                intent = EMERGENCY
         return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language)
 
     def _combo_score(self, positions) -> float:

@@ -1,0 +1,93 @@
+"""Learning from example messages: a small naive Bayes model beside the keyword matcher.
+
+Keywords are precise but only match what someone thought of. content/examples.yaml holds real
+messages for each intent, as people write them; this model learns from them which words, word
+roots and letter sequences go with which intent, so a message phrased in a new way can still be
+recognised ("kami dikerangkeng" is close to "kami dikurung" in letters and in company).
+
+It is a second opinion, used in two places only (see intents.py):
+- a message the keywords call anything but an emergency, that the examples say is very likely
+  an emergency, is treated as one (a false alarm costs little; a miss can cost a life);
+- a message no keyword matched gets the examples' best intent when they are clearly sure.
+Training takes a fraction of a second at start-up; nothing is stored.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from bot.engine.text import stems, tokens
+
+ALPHA = 0.5  # Laplace smoothing
+
+
+def features(words: list[str]) -> set[str]:
+    """Words, their roots, neighbouring pairs and letter sequences (3 to 5) inside words."""
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        out.add("w:" + w)
+        if len(w) >= 5 and w.isalpha():
+            for s in stems(w):
+                out.add("s:" + s)
+        if i:
+            out.add("b:" + words[i - 1] + "_" + w)
+        if len(w) >= 4:
+            padded = f"<{w}>"
+            for n in (3, 4, 5):
+                for j in range(len(padded) - n + 1):
+                    out.add("c:" + padded[j : j + n])
+    return out
+
+
+class ExampleModel:
+    def __init__(self, examples: dict[str, list[str]], table: dict[str, str] | None = None) -> None:
+        self.table = table or {}
+        self.intents = sorted(k for k, v in examples.items() if v)
+        counts: dict[str, Counter] = {c: Counter() for c in self.intents}
+        docs = Counter()
+        vocab: set[str] = set()
+        for intent in self.intents:
+            for text in examples[intent]:
+                f = features(tokens(text, self.table))
+                if not f:
+                    continue
+                counts[intent].update(f)
+                docs[intent] += 1
+                vocab |= f
+        self.vocab_size = max(1, len(vocab))
+        total_docs = sum(docs.values()) or 1
+        # priors are flattened: the examples' proportions are not how often people write each
+        self.prior = {c: math.log((docs[c] + 1) / (total_docs + len(self.intents))) * 0.3 for c in self.intents}
+        self.loglik: dict[str, dict[str, float]] = defaultdict(dict)
+        self.unseen: dict[str, float] = {}
+        for c in self.intents:
+            denom = sum(counts[c].values()) + ALPHA * self.vocab_size
+            self.unseen[c] = math.log(ALPHA / denom)
+            self.loglik[c] = {f: math.log((n + ALPHA) / denom) for f, n in counts[c].items()}
+        self.known = vocab
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Log-probability (up to a constant) of each intent, over the features the model knows."""
+        f = [x for x in features(tokens(text, self.table)) if x in self.known]
+        if not f:
+            return {}
+        out = {}
+        for c in self.intents:
+            ll, miss = self.loglik[c], self.unseen[c]
+            out[c] = self.prior[c] + sum(ll.get(x, miss) for x in f) / math.sqrt(len(f))
+        return out
+
+    def margin(self, text: str, intent: str) -> float:
+        """How much more likely `intent` is than the best other intent (log scale; >0: it wins)."""
+        s = self.scores(text)
+        if intent not in s:
+            return float("-inf")
+        others = [v for k, v in s.items() if k != intent]
+        return s[intent] - max(others) if others else float("inf")
+
+    def best(self, text: str) -> tuple[str | None, float]:
+        s = self.scores(text)
+        if len(s) < 2:
+            return None, 0.0
+        ranked = sorted(s.items(), key=lambda kv: kv[1], reverse=True)
+        return ranked[0][0], ranked[0][1] - ranked[1][1]
