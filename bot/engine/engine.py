@@ -335,7 +335,7 @@ class Engine:
             return [self._menu(s)]
         if what == "lang" and len(parts) == 2 and parts[1] in self.content.languages:
             return [self._set_language(s, parts[1])]
-        if what == "lang" and len(parts) == 1:
+        if what in ("lang", "language") and len(parts) == 1:
             return [self._language_picker(s)]
         if what == "about":
             return self._about(s)
@@ -395,9 +395,7 @@ class Engine:
         if "tool" in b:
             s["module"], s["node"] = mid, nid
             return self._enter_tool(s, b["tool"])
-        return self._action(user_id="", s=s, parts=[b["action"]]) if b.get("action") != "language" else [
-            self._language_picker(s)
-        ]
+        return self._action(user_id="", s=s, parts=[b["action"]])  # content actions never delete
 
     def _stale(self, s: dict[str, Any]) -> list[Reply]:
         _ = self._t(s)
