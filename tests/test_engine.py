@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import make_tools
 from bot.engine import Engine, Event
+from bot.engine.contacts import ContactBook
 from bot.store import MemoryStore, SQLiteStore
 
 LANGS = ["id", "en"]
@@ -162,7 +163,7 @@ def test_country_choice_shows_missions_with_source_and_date(content):
     text = all_text(replies)
     assert mission["lines"][0]["value"] in text
     domain = urlparse(mission["source"]).netloc.removeprefix("www.")
-    date = Engine.format_date(mission["seen"], "id")
+    date = ContactBook.format_date(mission["seen"], "id")
     assert f"Sumber: {domain}, dikonfirmasi {date}" in text
 
 

@@ -10,15 +10,14 @@ Order of a text turn, so that the most important thing always wins:
 """
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 import re
 import traceback
 from typing import Any, Callable
 from urllib.parse import urlparse
 
-from babel.dates import format_date
 
+from bot.engine.contacts import ContactBook
 from bot.engine.events import Button, Event, Reply
 from bot.engine.intents import EMERGENCY, UNKNOWN, IntentMatcher
 from bot.engine.text import has_words
@@ -64,6 +63,7 @@ class Engine:
         self.tools: dict[str, Tool] = {t.name: t for t in (tools or [])}
         self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
+        self.contacts = ContactBook(content)
 
     # =========================================================================================
     # entry point
@@ -453,7 +453,7 @@ class Engine:
             has_menu = has_menu or b.get("action") == "menu"
         if not has_menu and not node.get("tool"):
             rows.append([Button(_("Menu"), "a:menu")])
-        blocks = self._contact_blocks(s, node.get("contacts", []))
+        blocks = self.contacts.blocks(node.get("contacts", []), s["lang"], s.get("country"))
         return self._pack(text, blocks, rows)
 
     def _pack(self, text: str, blocks: list[str], rows: list[list[Button]]) -> list[Reply]:
@@ -504,61 +504,6 @@ class Engine:
                 return self._choose_country(s, s["country"])
         return None
 
-    # -- contacts -----------------------------------------------------------------------------
-    def _contact_blocks(self, s: dict[str, Any], ids: list[str]) -> list[str]:
-        _ = self._t(s)
-        blocks: list[str] = []
-        shown: set[str] = set()
-        for cid in ids:
-            if cid == "embassy":
-                blocks.extend(self._embassy_blocks(s, shown))
-                continue
-            if cid in shown:
-                continue
-            shown.add(cid)
-            blocks.append(self.render_contact(cid, s["lang"]))
-        return blocks
-
-    def _embassy_blocks(self, s: dict[str, Any], shown: set[str]) -> list[str]:
-        _ = self._t(s)
-        code = s.get("country")
-        if not code or code not in self.content.countries:
-            return [_("You have not told me the country. The Kemlu 24-hour hotline below is for Indonesians anywhere in the world.")]
-        country = self.content.countries[code]
-        name = self._txt(s, country["name"])
-        blocks = []
-        if country.get("note"):
-            blocks.append(self._txt(s, country["note"]))
-        missions = [m for m in country.get("missions", []) if m not in shown]
-        if not country.get("missions") and not country.get("note"):  # the note says it otherwise
-            blocks.append(_(
-                "We have no verified number for the Indonesian embassy or consulate in {country}. "
-                "Call or WhatsApp the Kemlu 24-hour hotline, for Indonesians anywhere in the world."
-            ).format(country=name))
-        for mcid in missions:
-            shown.add(mcid)
-            blocks.append(self.render_contact(mcid, s["lang"]))
-        return blocks
-
-    def render_contact(self, cid: str, lang: str) -> str:
-        _ = translator(lang)
-        c = self.content.contacts[cid]
-        lines = ["📞 " + self.content.t(c["name"], lang)]
-        for ln in c["lines"]:
-            lines.append(f"• {self.content.t(ln['label'], lang)}: {ln['value']}")
-        if c.get("note"):
-            lines.append(self.content.t(c["note"], lang))
-        domain = urlparse(c["source"]).netloc.removeprefix("www.") or c["source"]
-        lines.append(_("Source: {source}, confirmed {date}").format(source=domain, date=self.format_date(c["seen"], lang)))
-        return "\n".join(lines)
-
-    @staticmethod
-    def format_date(iso: str, lang: str) -> str:
-        try:
-            return format_date(_dt.date.fromisoformat(iso), format="medium", locale=lang)
-        except Exception:
-            return iso
-
     # -- emergency ----------------------------------------------------------------------------
     def _emergency_replies(self, s: dict[str, Any], country: str | None) -> list[Reply]:
         """Action first: the 24-hour line and the embassy of the country if known; then the
@@ -566,15 +511,11 @@ class Engine:
         _ = self._t(s)
         em = self.content.emergency
         ids = [c for c in em["contacts"] if c in self.content.contacts]
-        code = country or s.get("country")
-        missions: list[str] = []
-        if code and code in self.content.countries:
-            missions = [m for m in self.content.countries[code].get("missions", []) if m not in ids]
-        first = ids[:1] + missions
-        rest = ids[1:]
+        missions = [m for m in self.contacts.missions(country or s.get("country")) if m not in ids]
+        first, rest = ids[:1] + missions, ids[1:]
         lang = s["lang"]
-        top = "\n\n".join(["🆘 " + self._txt(s, em["text"])] + [self.render_contact(c, lang) for c in first])
-        bottom = "\n\n".join([self.render_contact(c, lang) for c in rest] + ["⚠️ " + self._txt(s, em["safety"])])
+        top = "\n\n".join(["🆘 " + self._txt(s, em["text"])] + [self.contacts.render(c, lang) for c in first])
+        bottom = "\n\n".join([self.contacts.render(c, lang) for c in rest] + ["⚠️ " + self._txt(s, em["safety"])])
         rows = []
         help_mid = self.intent_modules.get("help")
         if help_mid:

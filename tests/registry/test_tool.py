@@ -1,5 +1,4 @@
 """The two tools: what they claim, and the exact honesty of what they say, in both languages."""
-import datetime as _dt
 import re
 
 import pytest
