@@ -21,21 +21,33 @@ from bot.engine.text import stems, tokens
 ALPHA = 0.5  # Laplace smoothing
 
 
+_WORD_FEATURES: dict[str, frozenset[str]] = {}
+
+
+def _word_features(w: str) -> frozenset[str]:
+    got = _WORD_FEATURES.get(w)
+    if got is None:
+        out = {"w:" + w}
+        if len(w) >= 5 and w.isalpha():
+            out.update("s:" + s for s in stems(w))
+        if len(w) >= 4:
+            padded = f"<{w}>"
+            for n in (3, 4, 5):
+                out.update("c:" + padded[j : j + n] for j in range(len(padded) - n + 1))
+        got = frozenset(out)
+        if len(_WORD_FEATURES) > 100_000:
+            _WORD_FEATURES.clear()
+        _WORD_FEATURES[w] = got
+    return got
+
+
 def features(words: list[str]) -> set[str]:
     """Words, their roots, neighbouring pairs and letter sequences (3 to 5) inside words."""
     out: set[str] = set()
     for i, w in enumerate(words):
-        out.add("w:" + w)
-        if len(w) >= 5 and w.isalpha():
-            for s in stems(w):
-                out.add("s:" + s)
+        out |= _word_features(w)
         if i:
             out.add("b:" + words[i - 1] + "_" + w)
-        if len(w) >= 4:
-            padded = f"<{w}>"
-            for n in (3, 4, 5):
-                for j in range(len(padded) - n + 1):
-                    out.add("c:" + padded[j : j + n])
     return out
 
 
@@ -64,18 +76,24 @@ class ExampleModel:
             denom = sum(counts[c].values()) + ALPHA * self.vocab_size
             self.unseen[c] = math.log(ALPHA / denom)
             self.loglik[c] = {f: math.log((n + ALPHA) / denom) for f, n in counts[c].items()}
-        self.known = vocab
+        # per feature, each intent's log-likelihood above its "never seen" floor: scoring is then
+        # one column sum over the message's known features
+        self.delta = {
+            f: tuple(self.loglik[c].get(f, self.unseen[c]) - self.unseen[c] for c in self.intents) for f in vocab
+        }
 
     def scores(self, text: str) -> dict[str, float]:
         """Log-probability (up to a constant) of each intent, over the features the model knows."""
-        f = [x for x in features(tokens(text, self.table)) if x in self.known]
-        if not f:
+        delta = self.delta
+        rows = [d for d in map(delta.get, features(tokens(text, self.table))) if d is not None]
+        if not rows:
             return {}
-        out = {}
-        for c in self.intents:
-            ll, miss = self.loglik[c], self.unseen[c]
-            out[c] = self.prior[c] + sum(ll.get(x, miss) for x in f) / math.sqrt(len(f))
-        return out
+        n = len(rows)
+        norm = math.sqrt(n)
+        sums = [sum(col) for col in zip(*rows)]
+        return {
+            c: self.prior[c] + (n * self.unseen[c] + sums[i]) / norm for i, c in enumerate(self.intents)
+        }
 
     def margin(self, text: str, intent: str) -> float:
         """How much more likely `intent` is than the best other intent (log scale; >0: it wins)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.engine.examples import ExampleModel
-from bot.engine.text import stems, tokens
+from bot.engine.text import STOPWORDS, stems, tokens
 
 EMERGENCY = "emergency"
 UNKNOWN = "unknown"
@@ -41,14 +41,17 @@ WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu",)  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
-EXAMPLE_EMERGENCY_MARGIN = 2.0  # log-odds the example model needs to call an emergency on its own
+EXAMPLE_EMERGENCY_MARGIN = 0.0  # the examples find "emergency" likelier than anything else
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
-    "bahasa", "language", "speak", "ngomong", "pake", "pakai", "use", "in", "reply", "write", "tulis",
-    "ganti", "switch", "change", "please", "aja", "saja", "dong", "translate", "terjemah", "terjemahkan",
-    "ngerti", "understand", "mengerti", "paham", "version", "versi", "only", "can", "bisa", "balas",
+    "bahasa", "language", "speak", "ngomong", "pake", "pakai", "use", "reply", "write", "tulis",
+    "ganti", "switch", "change", "translate", "terjemah", "terjemahkan", "ngerti", "understand",
+    "mengerti", "paham", "version", "versi", "balas",
 }
+# ...and words that ask only in a short message ("english please", "indo aja", not "jobs in indonesia")
+SHORT_LANGUAGE_CUES = {"in", "please", "aja", "saja", "dong", "only", "can", "bisa", "pls"}
+SHORT_REQUEST = 4
 EVIDENCE_MIN = 2  # distinct topic words needed when no keyword phrase matched
 
 
@@ -151,7 +154,7 @@ class IntentMatcher:
         for kw in self.keywords:
             if kw.intent in self.module_intents:
                 for w in kw.words:
-                    if len(w) >= 4 and w.isalpha():
+                    if len(w) >= 4 and w.isalpha() and w not in STOPWORDS:
                         owners[w].add(kw.intent)
         self.evidence = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
         self._cache: dict[str, dict[str, float]] = {}
@@ -275,10 +278,10 @@ class IntentMatcher:
         language = asked if isinstance(asked, str) else None
         if asked and LANGUAGE not in scores:
             scores[LANGUAGE] = 85.0
-        if weak and EMERGENCY not in scores and not any(k in self.module_intents or k == LANGUAGE for k in scores):
-            scores[EMERGENCY] = weak  # "tolong!" alone, or with a greeting
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores)
+        if weak and EMERGENCY not in scores and not any(k in self.module_intents or k == LANGUAGE for k in scores):
+            scores[EMERGENCY] = weak  # "tolong!" alone, or with a greeting
         country = self._country(positions)
         intent = self._decide(scores)
         if intent != EMERGENCY and self.examples is not None and len(words) >= 2:
@@ -317,7 +320,9 @@ class IntentMatcher:
         """The language asked for; True when a language is asked for but not one we have
         ("bisa pake bahasa jawa?"); None when the message is not about language."""
         named = {self.language_names[w] for w in words if w in self.language_names}
-        if len(named) == 1 and (len(words) == 1 or (len(words) <= 8 and LANGUAGE_CUES & set(words))):
+        ws = set(words)
+        cued = LANGUAGE_CUES & ws or (len(words) <= SHORT_REQUEST and SHORT_LANGUAGE_CUES & ws)
+        if len(named) == 1 and (len(words) == 1 or (len(words) <= 8 and cued)):
             return next(iter(named))
         if not named and len(words) <= 6 and {"bahasa", "language"} & set(words) and LANGUAGE_CUES & set(words) - {"bahasa", "language"}:
             return True

@@ -113,3 +113,13 @@ def _strip_prefix(w: str) -> set[str]:
     elif w.startswith("ng") and len(w) > 5:  # ngancam -> ancam, ngunci -> kunci
         out.update({w[2:], "k" + w[2:]})
     return out
+
+
+# Everyday words that say nothing about a topic (used where single words are weighed)
+STOPWORDS = frozenset("""
+yang untuk dengan dari saya kami kita kamu anda mereka dia bisa mau ada apa siapa gimana bagaimana
+kalau tidak sudah belum juga atau dan ini itu sama buat lagi masih harus akan jadi karena tapi
+dong deh kok sih nih tuh banget aja saja mana kapan berapa kenapa semua sekarang nanti tolong
+the and for with that this what who how can have from your there where when about they them
+their please would could should will been were into some just like know want need does
+""".split())
