@@ -568,7 +568,7 @@ class Engine:
                 if "seed" in src:
                     srcs.append(src["seed"])
                 else:
-                    srcs.append(urlparse(src["url"]).netloc or src["url"])
+                    srcs.append(urlparse(src["url"]).netloc.removeprefix("www.") or src["url"])
             lines.append(f"• {self._txt(s, m['title'])}: {', '.join(dict.fromkeys(srcs))}")
         return [Reply(self._txt(s, self.content.about["text"])), Reply("\n".join(lines), [[Button(_("Menu"), "a:menu")]])]
 
