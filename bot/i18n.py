@@ -39,7 +39,7 @@ def _read_po(po: Path) -> dict[str, str]:
         cat = read_po(f)
     out: dict[str, str] = {}
     for m in cat:
-        if m.id and isinstance(m.id, str) and m.string and not (m.fuzzy and False):
+        if m.id and isinstance(m.id, str) and m.string:  # fuzzy ones too, as `make catalogs` does
             out[m.id] = m.string if isinstance(m.string, str) else m.string[0]
     return out
 

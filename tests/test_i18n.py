@@ -41,3 +41,16 @@ def test_translator_reads_catalogs():
     assert translator("id")("Another country") == "Negara lain"
     assert translator("en")("Another country") == "Another country"
     assert translator("xx")("Another country") == "Another country"
+
+
+def test_po_is_read_when_no_compiled_catalog_exists(tmp_path):
+    """A fresh clone run without make still speaks Indonesian: the .po is read directly."""
+    import shutil
+
+    from bot.i18n import translations
+
+    dst = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", dst)
+    for mo in dst.rglob("*.mo"):
+        mo.unlink()
+    assert translations("id", str(dst)).gettext("Another country") == "Negara lain"
