@@ -26,7 +26,7 @@ def _evaluate(matcher, rows):
     return 1 - len(wrong) / len(rows), wrong
 
 
-@pytest.mark.parametrize("name", ["intents.tsv", "intents_holdout.tsv", "intents_fresh.tsv", "intents_final.tsv", "intents_check.tsv", "intents_blind.tsv", "intents_last.tsv"])
+@pytest.mark.parametrize("name", ["intents.tsv", "intents_holdout.tsv", "intents_fresh.tsv", "intents_final.tsv", "intents_check.tsv", "intents_blind.tsv", "intents_last.tsv", "intents_untouched.tsv"])
 def test_accuracy_floor_and_no_missed_emergency(matcher, name):
     rows = _rows(name)
     assert len(rows) >= 100

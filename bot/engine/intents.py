@@ -324,8 +324,9 @@ class IntentMatcher:
         cued = LANGUAGE_CUES & ws or (len(words) <= SHORT_REQUEST and SHORT_LANGUAGE_CUES & ws)
         if len(named) == 1 and (len(words) == 1 or (len(words) <= 8 and cued)):
             return next(iter(named))
-        if not named and len(words) <= 6 and {"bahasa", "language"} & set(words) and LANGUAGE_CUES & set(words) - {"bahasa", "language"}:
-            return True
+        about_language = {"bahasa", "language"} & ws
+        if not named and about_language and (len(words) <= SHORT_REQUEST or (len(words) <= 6 and LANGUAGE_CUES & ws - about_language)):
+            return True  # "bisa bahasa sunda?", "language settings": show the languages there are
         return None
 
     def _evidence(self, words, positions, scores) -> None:
