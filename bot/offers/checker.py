@@ -65,19 +65,28 @@ def _fold_char(ch: str) -> str:
 _FOLD_TABLE: dict[int, str] = {}
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    run = m.group()
+    table = _FOLD_TABLE
+    for ch in set(run):
+        if ord(ch) not in table:
+            if len(table) > 20000:  # a flood of unusual characters: do not grow for ever
+                table.clear()
+            table[ord(ch)] = _fold_char(ch)
+    return run.translate(table)
+
+
 def fold(text: str) -> str:
     """Lowercase, accents and styled letters to plain ones; same length as text."""
     if text.isascii():
         return text.lower()
-    table = _FOLD_TABLE
-    for ch in set(text):
-        if ch >= "\x80" and ord(ch) not in table:
-            if len(table) > 20000:  # a flood of unusual characters: do not grow for ever
-                table.clear()
-            table[ord(ch)] = _fold_char(ch)
-    for c in range(65, 91):
-        table.setdefault(c, chr(c + 32))
-    return text.translate(table)
+    # ASCII letters by str.lower (fast), then only the runs of other characters one by one
+    # (emoji, accents, 𝗞𝗔𝗠𝗕𝗢𝗝𝗔); a character whose lowercase is longer keeps its own path
+    low = "".join(ch if ch >= "\x80" else ch.lower() for ch in text) if len(text.lower()) != len(text) else text.lower()
+    return _NON_ASCII.sub(_fold_run, low)
 
 
 def words_of(text: str) -> tuple[str, ...]:
