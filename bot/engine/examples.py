@@ -82,10 +82,11 @@ class ExampleModel:
             f: tuple(self.loglik[c].get(f, self.unseen[c]) - self.unseen[c] for c in self.intents) for f in vocab
         }
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Log-probability (up to a constant) of each intent, over the features the model knows."""
+    def scores(self, text: str, words: list[str] | None = None) -> dict[str, float]:
+        """Log-probability (up to a constant) of each intent, over the features the model knows.
+        `words`: the text's normalised words, when the caller has them already."""
         delta = self.delta
-        rows = [d for d in map(delta.get, features(tokens(text, self.table))) if d is not None]
+        rows = [d for d in map(delta.get, features(words if words is not None else tokens(text, self.table))) if d is not None]
         if not rows:
             return {}
         n = len(rows)
@@ -95,9 +96,9 @@ class ExampleModel:
             c: self.prior[c] + (n * self.unseen[c] + sums[i]) / norm for i, c in enumerate(self.intents)
         }
 
-    def margin(self, text: str, intent: str) -> float:
+    def margin(self, text: str, intent: str, words: list[str] | None = None) -> float:
         """How much more likely `intent` is than the best other intent (log scale; >0: it wins)."""
-        s = self.scores(text)
+        s = self.scores(text, words)
         if intent not in s:
             return float("-inf")
         others = [v for k, v in s.items() if k != intent]

@@ -256,6 +256,8 @@ class IntentMatcher:
         weak = 0.0
         for i in candidates:
             kw = self.keywords[i]
+            if len(kw.words) > 1 and not all(w in positions for w in kw.words):
+                continue  # cheap test first: a word of the phrase is missing
             s, _, _ = self._match_phrase(kw.words, positions)
             if s < THRESHOLD:
                 continue
@@ -285,7 +287,7 @@ class IntentMatcher:
         country = self._country(positions)
         intent = self._decide(scores)
         if intent != EMERGENCY and self.examples is not None and len(words) >= 2:
-            margin = self.examples.margin(text, EMERGENCY)
+            margin = self.examples.margin(text, EMERGENCY, words)
             if margin >= EXAMPLE_EMERGENCY_MARGIN:  # the examples are sure it is: a miss costs more
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin

@@ -19,6 +19,8 @@ _SPLIT_DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{4,})|(?<=[a-z]{4})(?=\d)")
 
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form: accents removed, anything else that is not a letter or digit dropped."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.lower()
