@@ -294,14 +294,18 @@ class OfferChecker:
         self.salary_words = [fold(str(w)) for w in pay.get("salary_words") or []]
 
         def alt(words: Iterable[str]) -> str:
-            parts = []
+            # Longest first. The "(?<![a-z])" of the words that start with a letter is written once,
+            # before their group, so each alternative starts with a plain character and the regex
+            # engine skips it at once when that character is not there. (A word starting with a
+            # letter and one starting with a symbol never match at the same place, so splitting
+            # them into two groups changes no match.)
+            letter, other = [], []
             for w in sorted(set(words), key=len, reverse=True):
                 e = re.escape(w).replace(r"\ ", r"\s*")
-                if w[0].isalpha():
-                    e = r"(?<![a-z])" + e
                 if w[-1].isalpha():
                     e = e + r"(?![a-z])"
-                parts.append(e)
+                (letter if w[0].isalpha() else other).append(e)
+            parts = ([r"(?<![a-z])(?:" + "|".join(letter) + ")"] if letter else []) + other
             return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
 
         cur = alt(cur_words)
@@ -319,7 +323,8 @@ class OfferChecker:
             for w, _ in sorted(self.period, key=lambda p: -len(p[0]))
         ) + ")") if self.period else None
         self._period_factor = {re.sub(r"\s+", "", w): f for w, f in self.period}
-        self._salary = re.compile("|".join(r"(?<![a-z])" + re.escape(w) for w in self.salary_words)) if self.salary_words else None
+        # one "(?<![a-z])" for all (same matches as one per word; each alternative then starts with a letter)
+        self._salary = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, self.salary_words)) + ")") if self.salary_words else None
 
     # -- reading --------------------------------------------------------------------------
     def _read(self, text: str) -> _Text:
