@@ -21,6 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
@@ -32,6 +33,7 @@ FUZZY_MIN_LEN = 6
 SNIPPET_MAX = 70
 
 _TOKEN = re.compile(r"[^\W_]+")
+_TOKEN_SPLIT = re.compile(r"([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n;]")
 _CLAUSE_BREAK = re.compile(r"[.!?\n;,:()]")
 # A company named in the ad: "PT Sinar Abadi", "PT. Karya", "CV Maju"
@@ -247,6 +249,18 @@ class OfferChecker:
         for w in sorted(self._vocab):
             if len(w) >= FUZZY_MIN_LEN - 1 and not any(c.isdigit() for c in w):
                 self._buckets.setdefault(w[0], []).append(w)
+        # ... and by the length of the word read: fuzz.ratio(a, b) is 100 * (1 - distance / (len(a) +
+        # len(b))) and the distance is at least the difference in length, so a word of length n can
+        # only reach the cutoff against words of length l with 200 * min(n, l) / (n + l) >= cutoff.
+        # The bucket's order is kept, so extractOne picks the same word. Longer words: no candidate.
+        self._fuzzy_choices: dict[tuple[str, int], list[str]] = {}
+        longest = max((len(w) for b in self._buckets.values() for w in b), default=0)
+        for n in range(FUZZY_MIN_LEN, 2 * longest + 1):
+            cutoff = FUZZY_CUTOFF_LONG if n >= 7 else FUZZY_CUTOFF
+            for letter, bucket in self._buckets.items():
+                fits = [w for w in bucket if 200 * min(n, len(w)) / (n + len(w)) >= cutoff - 0.5]
+                if fits:
+                    self._fuzzy_choices[letter, n] = fits
 
         self._build_pay(r.get("pay") or {})
 
@@ -334,22 +348,26 @@ class OfferChecker:
     # -- reading --------------------------------------------------------------------------
     def _read(self, text: str) -> _Text:
         low = fold(text)
-        spans = [m.span() for m in _TOKEN.finditer(low)]
-        starts = [sp[0] for sp in spans]
-        ends = [sp[1] for sp in spans]
+        # split() alternates the gaps between words and the words: [gap, word, gap, ..., gap];
+        # the running sum of their lengths gives each word's start and end (all loops in C)
+        parts = _TOKEN_SPLIT.split(low)
+        bounds = list(accumulate(map(len, parts)))
+        starts = bounds[0:-1:2]
+        ends = bounds[1::2]
+        words = parts[1::2]
         brk = [m.start() for m in _CLAUSE_BREAK.finditer(low)]
-        breaks = [bisect_left(brk, st) for st in starts]  # same number = same clause
-        slang = self.slang
-        toks = [slang.get(w, w) for w in (low[a:b] for a, b in spans)]
-        vocab, buckets = self._vocab, self._buckets
+        breaks = list(map(bisect_left, repeat(brk), starts))  # same number = same clause
+        toks = list(map(self.slang.get, words, words))
+        vocab, choices = self._vocab, self._fuzzy_choices
         fix: dict[str, str] = {}
         for w in set(toks).difference(vocab):
             if len(w) > 5 and w.endswith("nya") and w[:-3] in vocab:
                 fix[w] = w[:-3]
-            elif len(w) >= FUZZY_MIN_LEN and w[0] in buckets and not any(c.isdigit() for c in w):
-                # typo tolerance: one C call per unknown word, against its first letter's bucket
+            elif len(w) >= FUZZY_MIN_LEN and (w[0], len(w)) in choices and not any(c.isdigit() for c in w):
+                # typo tolerance: one C call per unknown word, against the words of its first letter
+                # whose length lets them reach the cutoff
                 cutoff = FUZZY_CUTOFF_LONG if len(w) >= 7 else FUZZY_CUTOFF
-                best = process.extractOne(w, buckets[w[0]], scorer=fuzz.ratio, score_cutoff=cutoff)
+                best = process.extractOne(w, choices[w[0], len(w)], scorer=fuzz.ratio, score_cutoff=cutoff)
                 if best is not None:
                     fix[w] = best[0]
         if fix:
