@@ -21,7 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, count, repeat
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
@@ -151,6 +151,7 @@ class _Text:
     starts: list[int]
     ends: list[int]
     breaks: list[int]  # clause-break count before each token (for negation windows)
+    negs: list[int]  # negs[j]: how many of toks[:j] can start a negator (to skip _negated's work)
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,7 +364,7 @@ class OfferChecker:
         for w in set(toks).difference(vocab):
             if len(w) > 5 and w.endswith("nya") and w[:-3] in vocab:
                 fix[w] = w[:-3]
-            elif len(w) >= FUZZY_MIN_LEN and (w[0], len(w)) in choices and not any(c.isdigit() for c in w):
+            elif len(w) >= FUZZY_MIN_LEN and (w[0], len(w)) in choices and not any(map(str.isdigit, w)):
                 # typo tolerance: one C call per unknown word, against the words of its first letter
                 # whose length lets them reach the cutoff
                 cutoff = FUZZY_CUTOFF_LONG if len(w) >= 7 else FUZZY_CUTOFF
@@ -371,18 +372,17 @@ class OfferChecker:
                 if best is not None:
                     fix[w] = best[0]
         if fix:
-            toks = [fix.get(w, w) for w in toks]
-        return _Text(text, low, toks, starts, ends, breaks)
+            toks = list(map(fix.get, toks, toks))
+        negs = list(accumulate(map(self._neg_first.__contains__, toks), initial=0))
+        return _Text(text, low, toks, starts, ends, breaks, negs)
 
     def _phrase_hits(self, t: _Text) -> list[tuple[int, int, tuple]]:
         """(first token, last token, key) of every phrase found."""
         out = []
         toks, index = t.toks, self._by_first
-        for i, w in enumerate(toks):
-            by_len = index.get(w)
-            if by_len is None:
-                continue
-            for k, table in by_len:
+        for i in compress(count(), map(index.__contains__, toks)):  # the words that start a phrase
+            w = toks[i]
+            for k, table in index[w]:
                 keys = table.get(tuple(toks[i:i + k])) if k > 1 else table[(w,)]
                 if keys:
                     last = i + k - 1
@@ -390,13 +390,18 @@ class OfferChecker:
         return out
 
     def _negated(self, t: _Text, first: int, last: int, after: bool = True) -> bool:
+        # _contains() finds nothing among words none of which can start a negator: t.negs says
+        # at once whether a window has such a word
         lo = max(0, first - 3)
-        before = [t.toks[j] for j in range(lo, first) if t.breaks[j] == t.breaks[first]]
-        if before and self._contains(before, self._neg_before):
-            return True
+        if t.negs[first] > t.negs[lo]:
+            before = [t.toks[j] for j in range(lo, first) if t.breaks[j] == t.breaks[first]]
+            if before and self._contains(before, self._neg_before):
+                return True
         if not after:
             return False
         hi = min(len(t.toks), last + 4)
+        if t.negs[hi] == t.negs[last + 1]:
+            return False
         after = [t.toks[j] for j in range(last + 1, hi) if t.breaks[j] - t.breaks[last] <= 1]
         return bool(after) and self._contains(after[:3], self._neg_after)
 
@@ -611,10 +616,11 @@ class OfferChecker:
                 continue
             if sign.abroad_only and not abroad:
                 continue
-            spans = [sp for sp in spans if sentence_of(sp[0]) not in caution]
+            if caution:  # (most ads have no warning sentence: skip the lookups)
+                spans = [sp for sp in spans if sentence_of(sp[0]) not in caution]
             if not spans:
                 continue
-            spans.sort()
+            spans = sorted(spans)
             flags[sid] = spans[0]
             flag_spans.extend(spans)
         flag_spans.sort()
