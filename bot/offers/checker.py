@@ -21,7 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
@@ -72,7 +72,8 @@ def _fold_char(ch: str) -> str:
 _FOLD_TABLE: dict[int, str] = {}
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# (written [^...][^...]* rather than [^...]+ so the regex engine can jump to the first such character)
+_NON_ASCII = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
 
 
 def _fold_run(m: re.Match) -> str:
@@ -356,8 +357,11 @@ class OfferChecker:
         starts = bounds[0:-1:2]
         ends = bounds[1::2]
         words = parts[1::2]
-        brk = [m.start() for m in _CLAUSE_BREAK.finditer(low)]
-        breaks = list(map(bisect_left, repeat(brk), starts))  # same number = same clause
+        # clause breaks before each word (same number = same clause): they are all in the gaps
+        # between words, and an ad has only a few dozen different gaps (" ", ", ", ".\n\n", ...)
+        gaps = parts[0:-1:2]
+        breaks_in = {g: len(_CLAUSE_BREAK.findall(g)) for g in set(gaps)}
+        breaks = list(accumulate(map(breaks_in.__getitem__, gaps)))
         toks = list(map(self.slang.get, words, words))
         vocab, choices = self._vocab, self._fuzzy_choices
         fix: dict[str, str] = {}
