@@ -21,6 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate, compress, count
 from typing import Any, Iterable
 
@@ -238,13 +239,17 @@ class OfferChecker:
         self._neg_before = self._phrases((r.get("negators") or {}).values())
         self._neg_after = self._phrases((r.get("negators_after") or {}).values())
         self._neg_first = {p[0] for p in self._neg_before + self._neg_after}
+        self._neg_before_by_len = self._by_length(self._neg_before)
+        self._neg_after_by_len = self._by_length(self._neg_after)
 
-        self._by_first: dict[str, list[tuple[int, dict[tuple[str, ...], list[tuple]]]]] = {}
+        # first word -> (keys of the one-word phrases, [(length, {words: keys})] of the longer ones)
+        self._by_first: dict[str, tuple[list[tuple], list[tuple[int, dict[tuple[str, ...], list[tuple]]]]]] = {}
         for first, entries in self._index.items():
             by_len: dict[int, dict[tuple[str, ...], list[tuple]]] = {}
             for words, key in entries:
                 by_len.setdefault(len(words), {}).setdefault(words, []).append(key)
-            self._by_first[first] = sorted(by_len.items())
+            single = by_len.pop(1, {}).get((first,), [])
+            self._by_first[first] = (single, sorted(by_len.items()))
 
         # fuzzy vocabulary, bucketed by first letter (typos rarely hit the first letter)
         self._buckets: dict[str, list[str]] = {}
@@ -280,6 +285,13 @@ class OfferChecker:
             joined = "".join(ws)
             if len(joined) >= 6:
                 self._index.setdefault(joined, []).append(((joined,), key))
+
+    @staticmethod
+    def _by_length(phrases: list[tuple[str, ...]]) -> dict[int, frozenset[tuple[str, ...]]]:
+        out: dict[int, set[tuple[str, ...]]] = {}
+        for p in phrases:
+            out.setdefault(len(p), set()).add(p)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def _phrases(self, groups: Iterable[Iterable[str]]) -> list[tuple[str, ...]]:
         out = set()
@@ -385,9 +397,11 @@ class OfferChecker:
         out = []
         toks, index = t.toks, self._by_first
         for i in compress(count(), map(index.__contains__, toks)):  # the words that start a phrase
-            w = toks[i]
-            for k, table in index[w]:
-                keys = table.get(tuple(toks[i:i + k])) if k > 1 else table[(w,)]
+            single, longer = index[toks[i]]
+            for key in single:
+                out.append((i, i, key))
+            for k, table in longer:
+                keys = table.get(tuple(toks[i:i + k]))
                 if keys:
                     last = i + k - 1
                     out.extend((i, last, key) for key in keys)
@@ -399,7 +413,7 @@ class OfferChecker:
         lo = max(0, first - 3)
         if t.negs[first] > t.negs[lo]:
             before = [t.toks[j] for j in range(lo, first) if t.breaks[j] == t.breaks[first]]
-            if before and self._contains(before, self._neg_before):
+            if before and self._contains(before, self._neg_before_by_len):
                 return True
         if not after:
             return False
@@ -407,7 +421,7 @@ class OfferChecker:
         if t.negs[hi] == t.negs[last + 1]:
             return False
         after = [t.toks[j] for j in range(last + 1, hi) if t.breaks[j] - t.breaks[last] <= 1]
-        return bool(after) and self._contains(after[:3], self._neg_after)
+        return bool(after) and self._contains(after[:3], self._neg_after_by_len)
 
     _LIST_WORDS = frozenset({"dan", "atau", "serta", "maupun", "ke", "di", "and", "or", "to", "in", "nor"})
 
@@ -419,15 +433,15 @@ class OfferChecker:
                 break
             j -= 1
         before = [t.toks[k] for k in range(max(0, j - 3), j) if not _SENTENCE_END.search(t.low, t.ends[k], t.starts[first])]
-        return bool(before) and self._contains(before, self._neg_before)
+        return bool(before) and self._contains(before, self._neg_before_by_len)
 
-    def _contains(self, words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    def _contains(self, words: list[str], phrases: dict[int, frozenset[tuple[str, ...]]]) -> bool:
+        """Does one of the phrases (grouped by their number of words) occur in words?"""
         if self._neg_first.isdisjoint(words):
             return False
-        for p in phrases:
-            k = len(p)
+        for k, ps in phrases.items():
             for j in range(len(words) - k + 1):
-                if tuple(words[j:j + k]) == p:
+                if tuple(words[j:j + k]) in ps:
                     return True
         return False
 
@@ -594,18 +608,7 @@ class OfferChecker:
     @staticmethod
     def _sentence_ids(t: _Text):
         ends = [m.start() for m in _SENTENCE_END.finditer(t.low)]
-
-        def sentence_of(pos: int) -> int:
-            lo, hi = 0, len(ends)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if ends[mid] < pos:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            return lo
-
-        return sentence_of
+        return partial(bisect_left, ends)  # sentence_of(pos): how many sentence ends come before pos
 
     def check(self, text: str) -> Result:
         t, a = self.analyse(text)
