@@ -351,6 +351,9 @@ class OfferChecker:
             rf"(?:\s*(?P<c2>{cur}))?"
         )
         self._cur_before = re.compile(rf"(?P<c1>{cur})\s*\.?\s*$")
+        # how currency words end, to skip that search before most numbers (see _currency_before)
+        self._cur_end1 = {w[-1] for w in cur_words if len(w) == 1 or w[-2].isspace()}
+        self._cur_end2 = {w[-2:] for w in cur_words if len(w) > 1 and not w[-2].isspace()}
         self._period = re.compile(r"\s*(?:" + "|".join(
             re.escape(w).replace(r"\ ", r"\s*") + (r"(?![a-z])" if w[-1].isalpha() else "")
             for w, _ in sorted(self.period, key=lambda p: -len(p[0]))
@@ -483,6 +486,16 @@ class OfferChecker:
             yield m
             pos = m.end()
 
+    def _currency_before(self, low: str, start: int) -> re.Match | None:
+        """self._cur_before.search(low, max(0, start - 10), start), without the search when it
+        cannot match: the currency word must end where the spaces (and dot) before the number
+        begin, so the characters there must be the end of some currency word."""
+        lo = max(0, start - 10)
+        tail = low[lo:start].rstrip()
+        if not tail.endswith(".") and tail[-1:] not in self._cur_end1 and tail[-2:] not in self._cur_end2:
+            return None
+        return self._cur_before.search(low, lo, start)
+
     def read_pay(self, t: _Text, abroad: bool) -> list[tuple[float, int, int, bool]]:
         """(rupiah per month, start, end, foreign currency?) for each amount of money in the ad."""
         out = []
@@ -490,7 +503,7 @@ class OfferChecker:
         for m in self._amounts(low):
             n1 = m.group("n1")
             start = m.start()
-            cb = self._cur_before.search(low, max(0, start - 10), start)
+            cb = self._currency_before(low, start)
             if cb:
                 start = cb.start()
             cur = (cb.group("c1") if cb else None) or m.group("c2")
