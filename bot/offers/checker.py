@@ -216,7 +216,15 @@ class OfferChecker:
                     glued.append(joined)
                     self.place_flag[joined] = flag
         glued.sort(key=len, reverse=True)
-        self._glued_place = re.compile("|".join(map(re.escape, glued))) if glued else None
+        # one group per first letter, "s(?:ihanoukville|egitigaemas|...)|k(?:...)": the engine then
+        # tries a few dozen first letters at each character instead of every name, and picks the
+        # same name (only one group can match at a place; inside it the longest-first order is kept)
+        by_letter: dict[str, list[str]] = {}
+        for name in glued:
+            by_letter.setdefault(name[0], []).append(re.escape(name[1:]))
+        self._glued_place = re.compile("|".join(
+            re.escape(letter) + "(?:" + "|".join(rest) + ")" for letter, rest in by_letter.items()
+        )) if glued else None
 
         for kws in (r.get("abroad") or {}).values():
             for kw in kws or []:
