@@ -250,14 +250,16 @@ class OfferChecker:
         self._neg_before_by_len = self._by_length(self._neg_before)
         self._neg_after_by_len = self._by_length(self._neg_after)
 
-        # first word -> (keys of the one-word phrases, [(length, {words: keys})] of the longer ones)
-        self._by_first: dict[str, tuple[list[tuple], list[tuple[int, dict[tuple[str, ...], list[tuple]]]]]] = {}
+        # first word -> (keys of the one-word phrases, [(length, {words: keys})] of the longer ones,
+        # the second words of the longer ones: most words that start a phrase are not followed by one)
+        self._by_first: dict[str, tuple[list[tuple], list[tuple[int, dict[tuple[str, ...], list[tuple]]]], frozenset[str]]] = {}
         for first, entries in self._index.items():
             by_len: dict[int, dict[tuple[str, ...], list[tuple]]] = {}
             for words, key in entries:
                 by_len.setdefault(len(words), {}).setdefault(words, []).append(key)
             single = by_len.pop(1, {}).get((first,), [])
-            self._by_first[first] = (single, sorted(by_len.items()))
+            seconds = frozenset(words[1] for table in by_len.values() for words in table)
+            self._by_first[first] = (single, sorted(by_len.items()), seconds)
 
         # fuzzy vocabulary, bucketed by first letter (typos rarely hit the first letter)
         self._buckets: dict[str, list[str]] = {}
@@ -407,15 +409,17 @@ class OfferChecker:
         """(first token, last token, key) of every phrase found."""
         out = []
         toks, index = t.toks, self._by_first
+        n = len(toks)
         for i in compress(count(), map(index.__contains__, toks)):  # the words that start a phrase
-            single, longer = index[toks[i]]
+            single, longer, seconds = index[toks[i]]
             for key in single:
                 out.append((i, i, key))
-            for k, table in longer:
-                keys = table.get(tuple(toks[i:i + k]))
-                if keys:
-                    last = i + k - 1
-                    out.extend((i, last, key) for key in keys)
+            if i + 1 < n and toks[i + 1] in seconds:
+                for k, table in longer:
+                    keys = table.get(tuple(toks[i:i + k]))
+                    if keys:
+                        last = i + k - 1
+                        out.extend((i, last, key) for key in keys)
         return out
 
     def _negated(self, t: _Text, first: int, last: int, after: bool = True) -> bool:
