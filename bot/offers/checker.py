@@ -94,7 +94,9 @@ def fold(text: str) -> str:
         return text.lower()
     # ASCII letters by str.lower (fast), then only the runs of other characters one by one
     # (emoji, accents, 𝗞𝗔𝗠𝗕𝗢𝗝𝗔); a character whose lowercase is longer keeps its own path
-    low = "".join(ch if ch >= "\x80" else ch.lower() for ch in text) if len(text.lower()) != len(text) else text.lower()
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(ch if ch >= "\x80" else ch.lower() for ch in text)
     return _NON_ASCII.sub(_fold_run, low)
 
 
