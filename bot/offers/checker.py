@@ -22,6 +22,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import partial
+from operator import add
 from itertools import accumulate, compress, count
 from typing import Any, Iterable
 
@@ -564,11 +565,12 @@ class OfferChecker:
 
         sentence_of = self._sentence_ids(t)
         place_toks = {j for first, last, key in hits if key[0] == "place" for j in range(first, last + 1)}
+        starts, ends, signs = t.starts, t.ends, self.signs
         for first, last, key in hits:
             kind = key[0]
-            cs, ce = t.starts[first], t.ends[last]
+            cs, ce = starts[first], ends[last]
             if kind == "sign":
-                sign = self.signs[key[1]]
+                sign = signs[key[1]]
                 if sign.negatable and self._negated(t, first, last):
                     continue
                 found.setdefault(sign.id, []).append((cs, ce))
@@ -634,7 +636,9 @@ class OfferChecker:
 
     @staticmethod
     def _sentence_ids(t: _Text):
-        ends = [m.start() for m in _SENTENCE_END.finditer(t.low)]
+        # the text between sentence ends (one character each): end k is after k + 1 pieces and k ends
+        pieces = _SENTENCE_END.split(t.low)
+        ends = list(map(add, accumulate(map(len, pieces[:-1])), count()))
         return partial(bisect_left, ends)  # sentence_of(pos): how many sentence ends come before pos
 
     def check(self, text: str) -> Result:
