@@ -152,12 +152,17 @@ def test_emergency_with_a_country_adds_that_embassy(content):
     assert number in replies[0].text
 
 
-def test_country_choice_shows_missions_with_source_and_date(content):
+def at_country_question(content, lang, user="c"):
+    """An engine whose user stands at the help module's "which country?" question."""
     engine = new_engine(content)
     mid = "help"
-    paths = paths_to_nodes(content, mid)
     chooser = next(n for n, node in content.modules[mid]["nodes"].items() if node.get("choose_country"))
-    go(engine, "c", content, mid, paths[chooser], "id")
+    go(engine, user, content, mid, paths_to_nodes(content, mid)[chooser], lang)
+    return engine, mid, chooser
+
+
+def test_country_choice_shows_missions_with_source_and_date(content):
+    engine, mid, chooser = at_country_question(content, "id")
     replies = engine.handle("c", Event.button(f"b:{mid}:{chooser}:cPH"))
     mission = content.contacts[content.countries["PH"]["missions"][0]]
     text = all_text(replies)
@@ -170,13 +175,8 @@ def test_country_choice_shows_missions_with_source_and_date(content):
 def test_country_without_verified_mission_says_so_and_gives_kemlu(content):
     empty = [c for c, v in content.countries.items() if not v["missions"]]
     assert empty, "some country has no verified mission number"
-    engine = new_engine(content)
-    mid = "help"
-    paths = paths_to_nodes(content, mid)
-    chooser = next(n for n, node in content.modules[mid]["nodes"].items() if node.get("choose_country"))
-    go(engine, "c", content, mid, paths[chooser], "en")
     for code in empty:
-        go(engine, "c", content, mid, paths[chooser], "en")
+        engine, mid, chooser = at_country_question(content, "en")
         text = all_text(engine.handle("c", Event.button(f"b:{mid}:{chooser}:c{code}")))
         note = content.countries[code].get("note")
         if note:
@@ -188,11 +188,7 @@ def test_country_without_verified_mission_says_so_and_gives_kemlu(content):
 
 
 def test_typed_country_name_at_the_country_question(content):
-    engine = new_engine(content)
-    mid = "help"
-    paths = paths_to_nodes(content, mid)
-    chooser = next(n for n, node in content.modules[mid]["nodes"].items() if node.get("choose_country"))
-    go(engine, "c", content, mid, paths[chooser], "id")
+    engine, _, _ = at_country_question(content, "id")
     text = all_text(engine.handle("c", Event.message("malaysa")))
     assert content.contacts["kbri_kuala_lumpur"]["lines"][0]["value"] in text
 
