@@ -5,10 +5,10 @@ messages for each intent, as people write them; this model learns from them whic
 roots and letter sequences go with which intent, so a message phrased in a new way can still be
 recognised ("kami dikerangkeng" is close to "kami dikurung" in letters and in company).
 
-It is a second opinion, used in two places only (see intents.py):
-- a message the keywords call anything but an emergency, that the examples say is very likely
-  an emergency, is treated as one (a false alarm costs little; a miss can cost a life);
-- a message no keyword matched gets the examples' best intent when they are clearly sure.
+It is a second opinion, used in one place only (see intents.py):
+- a message the keywords call anything but an emergency, that the examples rank as an emergency
+  above every other intent, is treated as one (a false alarm costs little; a miss can cost a life).
+It never turns an emergency into something else.
 Training takes a fraction of a second at start-up; nothing is stored.
 """
 from __future__ import annotations

@@ -13,6 +13,8 @@ the bot must not make. content/emergency.yaml has three kinds of evidence:
   "passport" + "taken"), each group's word near the others';
 - `weak_keywords`: distress words ("tolong", "help me") that mean an emergency only when the
   message is about nothing else the bot knows ("tolong cek PT ini" is a recruiter question).
+Then a second opinion: the example model (examples.py, trained on content/examples.yaml) may
+turn any message into an emergency when it ranks "emergency" above every other intent.
 
 Intents: "emergency", each module's intent (fake_offer, recruiter, help, ...), the intents of
 content/intents.yaml (menu, language, ...), and "unknown".
@@ -288,7 +290,7 @@ class IntentMatcher:
         intent = self._decide(scores)
         if intent != EMERGENCY and self.examples is not None and len(words) >= 2:
             margin = self.examples.margin(text, EMERGENCY, words)
-            if margin >= EXAMPLE_EMERGENCY_MARGIN:  # the examples are sure it is: a miss costs more
+            if margin >= EXAMPLE_EMERGENCY_MARGIN:  # the examples rank it first: a miss costs more
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin
                 intent = EMERGENCY
