@@ -12,26 +12,28 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import traceback
 from typing import Any, Callable
-from urllib.parse import urlparse
 
-
+from bot.engine import callbacks as cb
+from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.contacts import ContactBook
 from bot.engine.events import Button, Event, Reply
-from bot.engine.intents import EMERGENCY, UNKNOWN, IntentMatcher
-from bot.engine.text import has_words
+from bot.engine.intents import EMERGENCY, UNKNOWN, IntentMatcher, Match
+from bot.engine.said import Said
+from bot.engine.session import SETTABLE, Session
 from bot.engine.tools import Tool, ToolContext
+from bot.engine.turn import Turn
 from bot.i18n import translator
 
 log = logging.getLogger(__name__)
 
-SESSION_VERSION = 1
 PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 REF_RE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 MAX_REPLY = 4000  # a little under Telegram's 4096
 PACK_LIMIT = 1000  # contact blocks are grouped into messages of about this size
-NO_COUNTRY = "--"
+NO_COUNTRY = cb.NO_COUNTRY
 
 
 def log_error(what: str, e: BaseException) -> None:
@@ -40,101 +42,96 @@ def log_error(what: str, e: BaseException) -> None:
     log.error("%s: %s\n%s", what, type(e).__name__, "".join(traceback.format_tb(e.__traceback__)).rstrip())
 
 
-def new_session(lang: str) -> dict[str, Any]:
-    return {
-        "v": SESSION_VERSION,
-        "lang": lang,
-        "module": None,
-        "node": None,
-        "tool": None,
-        "tool_state": {},
-        "country": None,
-        "location": None,
-        "reporter": None,
-        "quiz": {},
-        "confirm_delete": False,
-    }
-
-
 class Engine:
-    def __init__(self, content, store, tools: list[Tool] | None = None) -> None:
+    def __init__(self, content, store, tools: list[Tool] | None = None, clock: Callable[[], float] = time.time) -> None:
         self.content = content
         self.store = store
         self.tools: dict[str, Tool] = {t.name: t for t in (tools or [])}
         self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
         self.contacts = ContactBook(content)
+        self.clock = clock
 
     # =========================================================================================
     # entry point
     # =========================================================================================
     def handle(self, user_id: str, event: Event) -> list[Reply]:
         """Replies to one event. Never raises on user input; saves the session."""
-        session = self._load(user_id, event.lang_hint)
+        t = self._turn(user_id, event.lang_hint)
+        t.session.turn += 1
+        deleted = False
         try:
-            replies = self._dispatch(user_id, session, event)
+            replies, deleted = self._dispatch(t, event)
         except Exception as e:  # a bug must not silence the bot: apologise and show the menu
             log_error(f"engine error on {event.kind} event", e)
-            _ = self._t(session)
-            replies = [self._menu(session, _("Sorry, something went wrong on our side. Please try again."))]
+            replies = [self._menu(t, t._("Sorry, something went wrong on our side. Please try again."))]
         if not replies:
-            replies = [self._menu(session)]
+            replies = [self._menu(t)]
         if not replies[-1].buttons:  # never leave a person without a way on
-            replies[-1] = Reply(replies[-1].text, [[Button(self._t(session)("Menu"), "a:menu")]])
-        if session.pop("_deleted", False):
-            return replies
-        self._save(user_id, session)
+            last = replies[-1]
+            replies[-1] = Reply(last.text, [[Button(t._("Menu"), cb.MENU)]], last.source)
+        if not deleted:
+            self._save(user_id, t.session)
         return replies
 
     def language_of(self, user_id: str, lang_hint: str | None = None) -> str:
         """The language this person reads (their choice, else the hint, else the default)."""
-        return self._load(user_id, lang_hint)["lang"]
+        return self._load(user_id, lang_hint).lang
 
     def resume(self, user_id: str) -> list[Reply]:
         """Where a returning user left off (the current lesson message, or the menu)."""
-        session = self._load(user_id, None)
-        _ = self._t(session)
-        if self._current_node(session) is not None and not session.get("tool"):
-            replies = self._render_node(session, session["module"], session["node"])
-            replies[0] = Reply(_("Welcome back. Here is where you were:") + "\n\n" + replies[0].text, replies[0].buttons)
+        t = self._turn(user_id, None)
+        s = t.session
+        if self._current_node(s) is not None and not s.tool:
+            replies = self._render_node(t, s.module, s.node)
+            replies[0] = _prefixed(replies[0], t._("Welcome back. Here is where you were:"))
             return replies
-        return [self._menu(session, _("Welcome back."))]
+        return [self._menu(t, t._("Welcome back."))]
 
-    def _dispatch(self, user_id: str, s: dict[str, Any], ev: Event) -> list[Reply]:
+    def _dispatch(self, t: Turn, ev: Event) -> tuple[list[Reply], bool]:
+        """The replies, and whether everything about the person was just deleted."""
         if ev.kind == "start":
-            return self._start(s, ev.args)
+            return self._start(t, ev.args), False
         if ev.kind == "command":
-            return self._command(user_id, s, ev.command, ev.args)
+            return self._command(t, ev.command, ev.args), False
         if ev.kind == "button":
-            return self._button(user_id, s, ev.data)
+            return self._button(t, ev.data)
         if ev.kind == "text":
-            return self._text(s, ev.text)
-        return self._other(s, ev.text)
+            t.said = Said.of(ev.text, self.matcher.table)
+            return self._text(t), False
+        return self._other(t, ev.text), False
 
     # =========================================================================================
     # sessions
     # =========================================================================================
-    def _load(self, user_id: str, lang_hint: str | None) -> dict[str, Any]:
-        s = None
+    def _turn(self, user_id: str, lang_hint: str | None) -> Turn:
+        s = self._load(user_id, lang_hint)
+        return Turn(user_id, s, self.content, translator(s.lang), self.clock())
+
+    def _load(self, user_id: str, lang_hint: str | None) -> Session:
+        stored = None
         try:
-            s = self.store.load_session(user_id)
+            stored = self.store.load_session(user_id)
         except Exception as e:
             log_error("could not load a session; starting a new one", e)
-        if not s or s.get("v") != SESSION_VERSION:
-            s = new_session(self._lang_from_hint(lang_hint))
-        if s.get("lang") not in self.content.languages:
-            s["lang"] = self.content.default_language
-        if s.get("module") and s["module"] not in self.content.modules:  # content changed
-            s["module"], s["node"] = None, None
-        if s.get("module") and s.get("node") not in self.content.modules[s["module"]]["nodes"]:
-            s["node"] = None
-        if s.get("tool") and s["tool"] not in self.tools:
-            s["tool"], s["tool_state"] = None, {}
+        default = self._lang_from_hint(lang_hint)
+        s = Session.from_dict(stored, default) if stored else Session.new(default)
+        # content may have changed since the session was saved
+        if s.lang not in self.content.languages:
+            s.lang = self.content.default_language
+        if s.module and s.module not in self.content.modules:
+            s.leave_module()
+        if s.module and s.node not in self.content.modules[s.module]["nodes"]:
+            s.node = None
+        if s.tool and s.tool not in self.tools:
+            s.tool, s.tool_state = None, {}
+        if s.country and s.country not in self.content.countries:
+            s.country = None
         return s
 
-    def _save(self, user_id: str, s: dict[str, Any]) -> None:
+    def _save(self, user_id: str, s: Session) -> None:
         try:
-            self.store.save_session(user_id, s)
+            self.store.save_session(user_id, s.to_dict())
         except Exception as e:
             log_error("could not save a session", e)
 
@@ -145,35 +142,33 @@ class Engine:
                 return code
         return self.content.default_language
 
-    def _t(self, s: dict[str, Any]) -> Callable[[str], str]:
-        return translator(s["lang"])
-
-    def _txt(self, s: dict[str, Any], text: Any) -> str:
-        return self.content.t(text, s["lang"])
+    def _set_lang(self, t: Turn, lang: str) -> None:
+        t.session.lang = lang
+        t._ = translator(lang)
 
     # =========================================================================================
     # events
     # =========================================================================================
-    def _start(self, s: dict[str, Any], payload: str) -> list[Reply]:
-        _ = self._t(s)
+    def _start(self, t: Turn, payload: str) -> list[Reply]:
+        s = t.session
         module, lang, ref = self.parse_payload(payload)
         if lang:
-            s["lang"] = lang
-            _ = self._t(s)
+            self._set_lang(t, lang)
         if ref:
+            s.ref = ref
             self._count("referral", ref)
         if payload:
             self._count("deeplink", module or ("menu" if payload.split("-")[0] == "menu" else "invalid"))
-        self._leave_tool(s)
-        welcome = Reply(_(
+        s.leave_tool()
+        welcome = Reply(t._(
             "Welcome to Migrasi Aman. I help you check a job offer abroad, check a recruiter, "
             "and find help. It is free. I do not keep what you write.\n"
             "Type your question or tap a button. Type /hapus any time to delete what I keep about you."
-        ))
+        ), source="start")
         if module:
-            return [welcome] + self._open_module(s, module)
-        s["module"], s["node"] = None, None
-        return [welcome, self._menu(s)]
+            return [welcome] + self._open_module(t, module)
+        s.leave_module()
+        return [welcome, self._menu(t)]
 
     def parse_payload(self, payload: str) -> tuple[str | None, str | None, str | None]:
         """Deep-link payload MODULE[-LANG][-REF] -> (module or None, lang or None, ref or None).
@@ -200,83 +195,73 @@ class Engine:
                 return module, lang, None
         return module, lang, ref
 
-    def _command(self, user_id: str, s: dict[str, Any], name: str, args: str) -> list[Reply]:
-        _ = self._t(s)
+    def _command(self, t: Turn, name: str, args: str) -> list[Reply]:
+        s = t.session
         if name == "start":
-            return self._start(s, args)
-        self._leave_tool(s)
+            return self._start(t, args)
+        s.leave_tool()
         if name in ("menu", "home"):
-            s["module"], s["node"] = None, None
-            return [self._menu(s)]
+            s.leave_module()
+            return [self._menu(t)]
         if name in ("bahasa", "language", "lang"):
-            return [self._language_picker(s)]
+            return [self._language_picker(t)]
         if name in ("bantuan", "help", "tolong"):
-            target = self.intent_modules.get("help")
-            if target:
-                return self._open_module(s, target)
-            return self._emergency_replies(s, None)
+            return self._help(t)
         if name in ("tentang", "about", "sumber", "sources"):
-            return self._about(s)
+            return self._about(t)
         if name in ("hapus", "delete", "forget"):
-            s["confirm_delete"] = True
-            return [Reply(
-                _("Delete everything this bot keeps about you (your language, where you are in the lessons, "
-                  "your quiz answers, the country you chose)? This cannot be undone."),
-                [[Button(_("Yes, delete"), "a:del:yes"), Button(_("No, keep"), "a:del:no")]],
-            )]
-        return [self._menu(s, _("I do not know that command. Here is the menu."))]
+            return [self._ask_delete(t)]
+        return [self._menu(t, t._("I do not know that command. Here is the menu."))]
 
-    def _other(self, s: dict[str, Any], what: str) -> list[Reply]:
-        _ = self._t(s)
-        return [self._menu(s, _(
+    def _other(self, t: Turn, what: str) -> list[Reply]:
+        return [self._menu(t, t._(
             "I can only read text messages. Please type your question, or tap a button below."
         ))]
 
     # -- text ---------------------------------------------------------------------------------
-    def _text(self, s: dict[str, Any], text: str) -> list[Reply]:
-        _ = self._t(s)
-        text = (text or "")[:8000]
-        if not has_words(text):
-            return [self._menu(s, _("I could not read words in that. Please type your question, or tap a button below."))]
-        m = self.matcher.analyse(text)
+    def _text(self, t: Turn) -> list[Reply]:
+        s, said = t.session, t.said
+        assert said is not None
+        if not said.has_words:
+            return [self._menu(t, t._("I could not read words in that. Please type your question, or tap a button below."))]
+        m = self.matcher.analyse(said.text, said.words)
+        said.notes["match"] = m
         if m.intent == EMERGENCY:
             self._count("intent", EMERGENCY)
             if m.country:
-                s["country"] = m.country
-            self._leave_tool(s)
-            replies = self._emergency_replies(s, m.country)
+                s.country = m.country
+            s.leave_tool()
+            replies = self._emergency_replies(t, m.country)
             # a long message a tool recognises (a job ad that says "paspor ditahan", or someone
             # describing the offer that trapped them) gets that tool's answer too, after help
-            claimed = self._claimed_by_tool(s, text)
+            claimed = self._claimed_by_tool(t)
             return replies + claimed if claimed else replies
         if m.intent == "language":
-            return self._change_language(s, m.language)
-        replies = self._text_route(s, text, m)
+            return self._change_language(t, m.language)
+        replies = self._text_route(t, m)
         if m.distress and replies:  # "tolong ..." that was not an emergency: keep the way open
-            first = replies[0]
-            line = _("If you or someone close is in danger now, tap the 🆘 button.")
-            replies[-1].buttons.append([Button("🆘 " + _("Emergency help"), "a:emergency")])
-            replies[0] = Reply(line + "\n\n" + first.text, first.buttons)
+            replies[-1].buttons.append([Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)])
+            replies[0] = _prefixed(replies[0], t._("If you or someone close is in danger now, tap the 🆘 button."))
         return replies
 
-    def _text_route(self, s: dict[str, Any], text: str, m) -> list[Reply]:
-        _ = self._t(s)
-        if m.intent == "menu" and (s.get("tool") or m.score >= 90):
-            self._leave_tool(s)
-            s["module"], s["node"] = None, None
-            return [self._menu(s)]
+    def _text_route(self, t: Turn, m: Match) -> list[Reply]:
+        s, said = t.session, t.said
+        if m.intent == "menu" and (s.tool or m.score >= 90):
+            s.leave_tool()
+            s.leave_module()
+            return [self._menu(t)]
 
         node = self._current_node(s)
         if node is not None and node.get("choose_country"):
-            code = m.country or self._country_by_name(text)
+            code = m.country or self.matcher.detect_country(said.text)
             if code:
-                return self._choose_country(s, code)
+                return self._choose_country(t, code)
 
-        if s.get("tool"):
-            out = self._tool_call(s, s["tool"], lambda t, ctx: t.on_text(ctx, text))
+        if s.tool:
+            out = self._tool_call(t, s.tool, lambda tool, ctx: tool.on_text(ctx, said.text))
             if out is not None:
                 return out
-        claimed = self._claimed_by_tool(s, text)
+        claimed = self._claimed_by_tool(t)
         if claimed:
             return claimed
 
@@ -284,284 +269,264 @@ class Engine:
             self._count("intent", m.intent)
             mid = self.intent_modules[m.intent]
             if m.country:
-                s["country"] = m.country
-                jump = self._country_shortcut(s, mid)
+                s.country = m.country
+                jump = self._country_shortcut(t, mid)
                 if jump is not None:
                     return jump
-            self._leave_tool(s)
-            return self._open_module(s, mid)
+            s.leave_tool()
+            return self._open_module(t, mid)
         if m.intent == "menu":
-            self._leave_tool(s)
-            s["module"], s["node"] = None, None
-            return [self._menu(s)]
+            s.leave_tool()
+            s.leave_module()
+            return [self._menu(t)]
         if m.intent != UNKNOWN and m.intent in self.content.intents:  # a content-only intent
-            return [self._menu(s)]
+            return [self._menu(t)]
         self._count("intent", UNKNOWN)
-        return [self._menu(s, _(
+        return [self._menu(t, t._(
             "Sorry, I did not understand that. Tap a topic below, or write it another way, "
             "for example: \"cek agen resmi\", \"loker kamboja\", \"nomor KBRI Malaysia\"."
-        ))]
+        ), source="fallback")]
 
     # -- buttons ------------------------------------------------------------------------------
-    def _button(self, user_id: str, s: dict[str, Any], data: str) -> list[Reply]:
-        _ = self._t(s)
-        data = data if isinstance(data, str) else ""
-        parts = data.split(":")
-        kind = parts[0] if parts else ""
-        if kind == "a" and len(parts) >= 2:
-            return self._action(user_id, s, parts[1:])
-        if kind == "m" and len(parts) == 2 and parts[1] in self.content.modules:
-            self._leave_tool(s)
-            return self._open_module(s, parts[1])
-        if kind == "t" and len(parts) >= 2 and parts[1] in self.tools:
-            name, payload = parts[1], ":".join(parts[2:])
-            if s.get("tool") != name:
+    def _button(self, t: Turn, data: str) -> tuple[list[Reply], bool]:
+        s = t.session
+        b = cb.decode(data)
+        if isinstance(b, Action):
+            return self._action(t, b)
+        if isinstance(b, OpenModule) and b.module in self.content.modules:
+            s.leave_tool()
+            return self._open_module(t, b.module), False
+        if isinstance(b, ToolButton) and b.tool in self.tools:
+            if s.tool != b.tool:
                 # a tool's old button: start the tool afresh if the payload is its entry point
-                if payload == "":
-                    return self._enter_tool(s, name)
-                return self._stale(s)
-            out = self._tool_call(s, name, lambda t, c: t.on_button(c, payload))
-            return out if out is not None else self._stale(s)
-        if kind == "b" and len(parts) == 4:
-            return self._node_button(s, parts[1], parts[2], parts[3])
-        return self._stale(s)
+                return (self._enter_tool(t, b.tool) if b.payload == "" else self._stale(t)), False
+            out = self._tool_call(t, b.tool, lambda tool, ctx: tool.on_button(ctx, b.payload))
+            return (out if out is not None else self._stale(t)), False
+        if isinstance(b, (NodeButton, CountryPick)):
+            return self._node_button(t, b), False
+        return self._stale(t), False
 
-    def _action(self, user_id: str, s: dict[str, Any], parts: list[str]) -> list[Reply]:
-        _ = self._t(s)
-        what = parts[0]
-        if what == "menu":
-            self._leave_tool(s)
-            s["module"], s["node"] = None, None
-            return [self._menu(s)]
-        if what == "lang" and len(parts) == 2 and parts[1] in self.content.languages:
-            return [self._set_language(s, parts[1])]
-        if what in ("lang", "language") and len(parts) == 1:
-            return [self._language_picker(s)]
-        if what == "about":
-            return self._about(s)
-        if what == "help":
-            target = self.intent_modules.get("help")
-            self._leave_tool(s)
-            return self._open_module(s, target) if target else self._emergency_replies(s, None)
-        if what == "emergency":
-            return self._emergency_replies(s, s.get("country"))
-        if what == "del" and len(parts) == 2 and s.get("confirm_delete"):
-            if parts[1] == "yes":
-                self.store.delete_user(user_id)
-                self._count("deleted", "user")
-                fresh = new_session(s["lang"])
-                s.clear()
-                s.update(fresh)
-                s["_deleted"] = True
-                return [Reply(
-                    _("Done: everything this bot kept about you is deleted. If you write again, you start fresh."),
-                    [[Button(_("Menu"), "a:menu")]],
-                )]
-            s["confirm_delete"] = False
-            return [self._menu(s, _("Nothing was deleted."))]
-        return self._stale(s)
+    def _action(self, t: Turn, a: Action) -> tuple[list[Reply], bool]:
+        s = t.session
+        if a.name == "menu":
+            s.leave_tool()
+            s.leave_module()
+            return [self._menu(t)], False
+        if a.name == "lang" and a.arg in self.content.languages:
+            return [self._set_language(t, a.arg)], False
+        if a.name in ("lang", "language") and not a.arg:
+            return [self._language_picker(t)], False
+        if a.name == "about":
+            return self._about(t), False
+        if a.name == "help":
+            s.leave_tool()
+            return self._help(t), False
+        if a.name == "emergency":
+            return self._emergency_replies(t, s.country), False
+        if a.name == "del" and a.arg in ("yes", "no") and s.confirm_delete:
+            if a.arg == "yes":
+                return self._delete(t), True
+            s.confirm_delete = False
+            return [self._menu(t, t._("Nothing was deleted."))], False
+        return self._stale(t), False
 
-    def _node_button(self, s: dict[str, Any], mid: str, nid: str, idx: str) -> list[Reply]:
-        module = self.content.modules.get(mid)
-        node = module["nodes"].get(nid) if module else None
+    def _node_button(self, t: Turn, b: NodeButton | CountryPick) -> list[Reply]:
+        s = t.session
+        module = self.content.modules.get(b.module)
+        node = module["nodes"].get(b.node) if module else None
         if node is None:
-            return self._stale(s)
-        here = s.get("module") == mid and s.get("node") == nid
-        if idx.startswith("c") and node.get("choose_country"):
-            code = idx[1:]
-            if code != NO_COUNTRY and code not in self.content.countries:
-                return self._stale(s)
-            s["module"], s["node"] = mid, nid
-            return self._choose_country(s, code)
-        if not idx.isdigit():
-            return self._stale(s)
-        i = int(idx)
+            return self._stale(t)
+        if isinstance(b, CountryPick):
+            if not node.get("choose_country") or (b.country != NO_COUNTRY and b.country not in self.content.countries):
+                return self._stale(t)
+            s.go_to(b.module, b.node)
+            return self._choose_country(t, b.country)
+        here = s.module == b.module and s.node == b.node
         if "quiz" in node:
             options = node["quiz"]["options"]
-            if not here or i >= len(options):
-                return self._stale(s)
-            return self._answer_quiz(s, mid, nid, node, options[i])
+            if not here or b.index >= len(options):
+                return self._stale(t)
+            return self._answer_quiz(t, b.module, b.node, node, options[b.index])
         buttons = node.get("buttons", [])
-        if i >= len(buttons):
-            return self._stale(s)
-        b = buttons[i]
-        self._leave_tool(s)
-        for key, value in (b.get("set") or {}).items():
-            s[key] = value
-        if "goto" in b:
-            return self._show_node(s, mid, b["goto"])
-        if "module" in b:
-            return self._open_module(s, b["module"])
-        if "tool" in b:
-            s["module"], s["node"] = mid, nid
-            return self._enter_tool(s, b["tool"])
-        return self._action(user_id="", s=s, parts=[b["action"]])  # content actions never delete
+        if b.index >= len(buttons):
+            return self._stale(t)
+        return self._follow(t, buttons[b.index], b.module, b.node)
 
-    def _stale(self, s: dict[str, Any]) -> list[Reply]:
-        _ = self._t(s)
-        note = _("That button is from an earlier message and no longer fits. Here is where you are now.")
-        node = self._current_node(s)
-        if node is not None and not s.get("tool"):
-            replies = self._render_node(s, s["module"], s["node"])
-            replies[0] = Reply(note + "\n\n" + replies[0].text, replies[0].buttons)
+    def _follow(self, t: Turn, b: dict[str, Any], mid: str | None, nid: str | None) -> list[Reply]:
+        """Where a content button leads: a node, a module, a tool or an action."""
+        s = t.session
+        s.leave_tool()
+        for key, value in (b.get("set") or {}).items():
+            if key in SETTABLE:
+                setattr(s, key, value)
+        if "goto" in b:
+            return self._show_node(t, mid, b["goto"])
+        if "module" in b:
+            return self._open_module(t, b["module"])
+        if "tool" in b:
+            if mid and nid:
+                s.go_to(mid, nid)
+            return self._enter_tool(t, b["tool"])
+        replies, _ = self._action(t, Action(b["action"]))  # content actions never delete
+        return replies
+
+    def _stale(self, t: Turn) -> list[Reply]:
+        s = t.session
+        note = t._("That button is from an earlier message and no longer fits. Here is where you are now.")
+        if self._current_node(s) is not None and not s.tool:
+            replies = self._render_node(t, s.module, s.node)
+            replies[0] = _prefixed(replies[0], note)
             return replies
-        return [self._menu(s, note)]
+        return [self._menu(t, note)]
 
     # =========================================================================================
     # modules and nodes
     # =========================================================================================
-    def _open_module(self, s: dict[str, Any], mid: str) -> list[Reply]:
-        module = self.content.modules[mid]
+    def _open_module(self, t: Turn, mid: str) -> list[Reply]:
         self._count("module", mid)
-        return self._show_node(s, mid, module["start"])
+        return self._show_node(t, mid, self.content.modules[mid]["start"])
 
-    def _show_node(self, s: dict[str, Any], mid: str, nid: str) -> list[Reply]:
-        s["module"], s["node"] = mid, nid
+    def _show_node(self, t: Turn, mid: str, nid: str) -> list[Reply]:
+        t.session.go_to(mid, nid)
         node = self.content.modules[mid]["nodes"][nid]
+        replies = self._render_node(t, mid, nid)
         if node.get("tool"):
-            replies = self._render_node(s, mid, nid)
-            return replies + self._enter_tool(s, node["tool"], from_node=True)
-        return self._render_node(s, mid, nid)
+            return replies + self._enter_tool(t, node["tool"], from_node=True)
+        return replies
 
-    def _current_node(self, s: dict[str, Any]) -> dict[str, Any] | None:
-        if not s.get("module") or not s.get("node"):
+    def _current_node(self, s: Session) -> dict[str, Any] | None:
+        if not s.module or not s.node:
             return None
-        return self.content.modules[s["module"]]["nodes"].get(s["node"])
+        return self.content.modules[s.module]["nodes"].get(s.node)
 
-    def _render_node(self, s: dict[str, Any], mid: str, nid: str) -> list[Reply]:
-        _ = self._t(s)
+    def _render_node(self, t: Turn, mid: str, nid: str) -> list[Reply]:
         node = self.content.modules[mid]["nodes"][nid]
+        source = f"node:{mid}:{nid}"
         rows: list[list[Button]] = []
         if "quiz" in node:
             q = node["quiz"]
-            head = self._txt(s, node["text"]) + "\n\n" if node.get("text") else ""
+            head = t.txt(node["text"]) + "\n\n" if node.get("text") else ""
             for i, opt in enumerate(q["options"]):
-                rows.append([Button(self._txt(s, opt["label"]), f"b:{mid}:{nid}:{i}")])
-            return [Reply(head + self._txt(s, q["question"]), rows)]
-        text = self._txt(s, node["text"])
+                rows.append([Button(t.txt(opt["label"]), cb.encode(NodeButton(mid, nid, i)))])
+            return [Reply(head + t.txt(q["question"]), rows, source)]
+        text = t.txt(node["text"])
         if node.get("choose_country"):
             buttons = [
-                Button(self._txt(s, c["name"]), f"b:{mid}:{nid}:c{code}") for code, c in self.content.countries.items()
+                Button(t.txt(c["name"]), cb.encode(CountryPick(mid, nid, code))) for code, c in self.content.countries.items()
             ]
             rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-            rows.append([Button(_("Another country"), f"b:{mid}:{nid}:c{NO_COUNTRY}")])
-            rows.append([Button(_("Menu"), "a:menu")])
-            return [Reply(text + "\n\n" + _("Tap a country, or type its name."), rows)]
+            rows.append([Button(t._("Another country"), cb.encode(CountryPick(mid, nid, NO_COUNTRY)))])
+            rows.append([Button(t._("Menu"), cb.MENU)])
+            return [Reply(text + "\n\n" + t._("Tap a country, or type its name."), rows, source)]
         has_menu = False
         for i, b in enumerate(node.get("buttons", [])):
-            rows.append([Button(self._txt(s, b["label"]), f"b:{mid}:{nid}:{i}")])
+            rows.append([Button(t.txt(b["label"]), cb.encode(NodeButton(mid, nid, i)))])
             has_menu = has_menu or b.get("action") == "menu"
         if not has_menu and not node.get("tool"):
-            rows.append([Button(_("Menu"), "a:menu")])
-        blocks = self.contacts.blocks(node.get("contacts", []), s["lang"], s.get("country"))
-        return self._pack(text, blocks, rows)
+            rows.append([Button(t._("Menu"), cb.MENU)])
+        blocks = self.contacts.blocks(node.get("contacts", []), t.lang, t.session.country)
+        return self._pack(text, blocks, rows, source)
 
-    def _pack(self, text: str, blocks: list[str], rows: list[list[Button]]) -> list[Reply]:
+    @staticmethod
+    def _pack(text: str, blocks: list[str], rows: list[list[Button]], source: str = "") -> list[Reply]:
         """Text and contact blocks into as few replies as fit; buttons on the last one."""
         replies: list[Reply] = []
         current = text
         for block in blocks:
             if len(current) + 2 + len(block) > PACK_LIMIT:
-                replies.append(Reply(current))
+                replies.append(Reply(current, source=source))
                 current = block
             else:
                 current = current + "\n\n" + block
-        replies.append(Reply(current, rows))
+        replies.append(Reply(current, rows, source))
         return replies
 
-    def _answer_quiz(self, s, mid: str, nid: str, node: dict[str, Any], option: dict[str, Any]) -> list[Reply]:
-        _ = self._t(s)
-        progress = s.setdefault("quiz", {}).setdefault(mid, {"right": 0, "asked": 0})
-        progress["asked"] += 1
+    def _answer_quiz(self, t: Turn, mid: str, nid: str, node: dict[str, Any], option: dict[str, Any]) -> list[Reply]:
+        s = t.session
+        progress = s.progress(mid)
+        progress.asked += 1
         if option.get("correct"):
-            progress["right"] += 1
-        feedback = self._txt(s, option["feedback"])
+            progress.right += 1
+        feedback = t.txt(option["feedback"])
         nxt = node["next"]
-        next_node = self.content.modules[mid]["nodes"][nxt]
-        if "quiz" not in next_node:
-            feedback += "\n\n" + _("Quiz score: {right} of {asked}.").format(**progress)
-            s["quiz"][mid] = {"right": 0, "asked": 0}
+        if "quiz" not in self.content.modules[mid]["nodes"][nxt]:
+            feedback += "\n\n" + t._("Quiz score: {right} of {asked}.").format(right=progress.right, asked=progress.asked)
+            s.quiz.pop(mid, None)
             self._count("quiz_done", mid)
-        return [Reply(feedback)] + self._show_node(s, mid, nxt)
+        return [Reply(feedback, source=f"node:{mid}:{nid}")] + self._show_node(t, mid, nxt)
 
     # -- countries ----------------------------------------------------------------------------
-    def _choose_country(self, s: dict[str, Any], code: str) -> list[Reply]:
-        mid, nid = s["module"], s["node"]
-        node = self.content.modules[mid]["nodes"][nid]
-        s["country"] = None if code == NO_COUNTRY else code
-        return self._show_node(s, mid, node["next"])
+    def _choose_country(self, t: Turn, code: str) -> list[Reply]:
+        s = t.session
+        node = self.content.modules[s.module]["nodes"][s.node]
+        s.country = None if code == NO_COUNTRY else code
+        return self._show_node(t, s.module, node["next"])
 
-    def _country_by_name(self, text: str) -> str | None:
-        return self.matcher.detect_country(text)
-
-    def _country_shortcut(self, s: dict[str, Any], mid: str) -> list[Reply] | None:
+    def _country_shortcut(self, t: Turn, mid: str) -> list[Reply] | None:
         """"nomor kbri malaysia": go straight to the module's contacts for that country."""
+        s = t.session
         for nid, node in self.content.modules[mid]["nodes"].items():
             if node.get("choose_country"):
-                s["module"], s["node"] = mid, nid
-                if s.get("location") not in ("abroad", "transit"):
-                    s["location"] = "abroad"
-                return self._choose_country(s, s["country"])
+                s.go_to(mid, nid)
+                if s.location not in ("abroad", "transit"):
+                    s.location = "abroad"
+                return self._choose_country(t, s.country)
         return None
 
     # -- emergency ----------------------------------------------------------------------------
-    def _emergency_replies(self, s: dict[str, Any], country: str | None) -> list[Reply]:
+    def _emergency_replies(self, t: Turn, country: str | None) -> list[Reply]:
         """Action first: the 24-hour line and the embassy of the country if known; then the
         other numbers and one line on staying safe."""
-        _ = self._t(s)
         em = self.content.emergency
         ids = [c for c in em["contacts"] if c in self.content.contacts]
-        missions = [m for m in self.contacts.missions(country or s.get("country")) if m not in ids]
+        missions = [m for m in self.contacts.missions(country or t.session.country) if m not in ids]
         first, rest = ids[:1] + missions, ids[1:]
-        lang = s["lang"]
-        top = "\n\n".join(["🆘 " + self._txt(s, em["text"])] + [self.contacts.render(c, lang) for c in first])
-        bottom = "\n\n".join([self.contacts.render(c, lang) for c in rest] + ["⚠️ " + self._txt(s, em["safety"])])
+        top = "\n\n".join(["🆘 " + t.txt(em["text"])] + [self.contacts.render(c, t.lang) for c in first])
+        bottom = "\n\n".join([self.contacts.render(c, t.lang) for c in rest] + ["⚠️ " + t.txt(em["safety"])])
         rows = []
         help_mid = self.intent_modules.get("help")
         if help_mid:
-            rows.append([Button(self._txt(s, self.content.modules[help_mid]["title"]), f"m:{help_mid}")])
-        rows.append([Button(_("Menu"), "a:menu")])
-        return [Reply(top[:MAX_REPLY]), Reply(bottom[:MAX_REPLY], rows)]
+            rows.append([Button(t.txt(self.content.modules[help_mid]["title"]), cb.module(help_mid))])
+        rows.append([Button(t._("Menu"), cb.MENU)])
+        return [Reply(top[:MAX_REPLY], source="emergency"), Reply(bottom[:MAX_REPLY], rows, "emergency")]
 
     # =========================================================================================
-    # menu, language, about
+    # menu, language, about, help, delete
     # =========================================================================================
-    def _menu(self, s: dict[str, Any], prefix: str | None = None) -> Reply:
-        _ = self._t(s)
-        text = _("Main menu: choose a topic, or type your question.")
+    def _menu(self, t: Turn, prefix: str | None = None, source: str = "menu") -> Reply:
+        text = t._("Main menu: choose a topic, or type your question.")
         if prefix:
             text = prefix + "\n\n" + text
-        rows = [[Button(self._txt(s, m["title"]), f"m:{mid}")] for mid, m in self.content.modules.items()]
-        rows.append([Button(_("About & sources"), "a:about"), self._language_button(s)])
-        return Reply(text, rows)
+        rows = [[Button(t.txt(m["title"]), cb.module(mid))] for mid, m in self.content.modules.items()]
+        rows.append([Button(t._("About & sources"), cb.ABOUT), self._language_button(t)])
+        return Reply(text, rows, source)
 
-    def _language_button(self, s: dict[str, Any]) -> Button:
-        others = [l for l in self.content.languages if l != s["lang"]]
+    def _language_button(self, t: Turn) -> Button:
+        others = [lang for lang in self.content.languages if lang != t.lang]
         if len(others) == 1:
-            return Button("🌐 " + self.content.lang_name(others[0]), f"a:lang:{others[0]}")
-        return Button("🌐 " + self._t(s)("Language"), "a:lang")
+            return Button("🌐 " + self.content.lang_name(others[0]), cb.language(others[0]))
+        return Button("🌐 " + t._("Language"), cb.LANGUAGES)
 
-    def _language_picker(self, s: dict[str, Any]) -> Reply:
-        _ = self._t(s)
-        rows = [[Button(self.content.lang_name(l), f"a:lang:{l}")] for l in self.content.languages]
-        return Reply(_("Choose your language:"), rows)
+    def _language_picker(self, t: Turn) -> Reply:
+        rows = [[Button(self.content.lang_name(lang), cb.language(lang))] for lang in self.content.languages]
+        return Reply(t._("Choose your language:"), rows, "small:language")
 
-    def _change_language(self, s: dict[str, Any], target: str | None) -> list[Reply]:
+    def _change_language(self, t: Turn, target: str | None) -> list[Reply]:
         if target not in self.content.languages:
-            others = [l for l in self.content.languages if l != s["lang"]]
+            others = [lang for lang in self.content.languages if lang != t.lang]
             if len(others) != 1:
-                return [self._language_picker(s)]
+                return [self._language_picker(t)]
             target = others[0]
-        return [self._set_language(s, target)]
+        return [self._set_language(t, target)]
 
-    def _set_language(self, s: dict[str, Any], lang: str) -> Reply:
-        s["lang"] = lang
-        _ = self._t(s)
-        return self._menu(s, _("OK, I will write in {language} from now on.").format(language=self.content.lang_name(lang)))
+    def _set_language(self, t: Turn, lang: str) -> Reply:
+        self._set_lang(t, lang)
+        return self._menu(t, t._("OK, I will write in {language} from now on.").format(language=self.content.lang_name(lang)), "small:language")
 
-    def _about(self, s: dict[str, Any]) -> list[Reply]:
-        _ = self._t(s)
-        lines = [_("Where each topic's facts come from:")]
+    def _about(self, t: Turn) -> list[Reply]:
+        from urllib.parse import urlparse
+
+        lines = [t._("Where each topic's facts come from:")]
         for mid, m in self.content.modules.items():
             srcs = []
             for src in m.get("sources", []):
@@ -569,65 +534,90 @@ class Engine:
                     srcs.append(src["seed"])
                 else:
                     srcs.append(urlparse(src["url"]).netloc.removeprefix("www.") or src["url"])
-            lines.append(f"• {self._txt(s, m['title'])}: {', '.join(dict.fromkeys(srcs))}")
-        return [Reply(self._txt(s, self.content.about["text"])), Reply("\n".join(lines), [[Button(_("Menu"), "a:menu")]])]
+            lines.append(f"• {t.txt(m['title'])}: {', '.join(dict.fromkeys(srcs))}")
+        return [
+            Reply(t.txt(self.content.about["text"]), source="about"),
+            Reply("\n".join(lines), [[Button(t._("Menu"), cb.MENU)]], "about"),
+        ]
+
+    def _help(self, t: Turn) -> list[Reply]:
+        target = self.intent_modules.get("help")
+        return self._open_module(t, target) if target else self._emergency_replies(t, None)
+
+    def _ask_delete(self, t: Turn) -> Reply:
+        t.session.confirm_delete = True
+        return Reply(
+            t._("Delete everything this bot keeps about you (your language, where you are in the lessons, "
+                "your quiz answers, the country you chose)? This cannot be undone."),
+            [[Button(t._("Yes, delete"), cb.encode(Action("del", "yes"))), Button(t._("No, keep"), cb.encode(Action("del", "no")))]],
+            "small:delete",
+        )
+
+    def _delete(self, t: Turn) -> list[Reply]:
+        self.store.delete_user(t.user_id)
+        self._count("deleted", "user")
+        return [Reply(
+            t._("Done: everything this bot kept about you is deleted. If you write again, you start fresh."),
+            [[Button(t._("Menu"), cb.MENU)]],
+            "deleted",
+        )]
 
     # =========================================================================================
     # tools
     # =========================================================================================
-    def _ctx(self, s: dict[str, Any], name: str, fresh: bool = False) -> ToolContext:
-        state = {} if fresh else s.setdefault("tool_state", {})
+    def _ctx(self, t: Turn, name: str, fresh: bool = False) -> ToolContext:
+        s = t.session
         return ToolContext(
-            tool=name, lang=s["lang"], translate=self._t(s), state=state, content=self.content, country=s.get("country")
+            tool=name, lang=t.lang, translate=t._, state={} if fresh else s.tool_state,
+            content=self.content, country=s.country,
         )
 
-    def _claimed_by_tool(self, s: dict[str, Any], text: str) -> list[Reply] | None:
+    def _claimed_by_tool(self, t: Turn) -> list[Reply] | None:
         """The answer of the first tool that claims this free text, which becomes active."""
+        s, text = t.session, t.said.text
         for name, tool in self.tools.items():
-            ctx = self._ctx(s, name, fresh=(name != s.get("tool")))
+            ctx = self._ctx(t, name, fresh=(name != s.tool))
             try:
                 claimed = tool.claims(text, ctx)
             except Exception as e:
                 log_error(f"tool {name} failed in claims()", e)
                 claimed = False
             if claimed:
-                previous = (s.get("tool"), s.get("tool_state"))
-                s["tool"], s["tool_state"] = name, {}
-                out = self._tool_call(s, name, lambda t, c: t.on_text(c, text))
+                previous = (s.tool, s.tool_state)
+                s.tool, s.tool_state = name, {}
+                out = self._tool_call(t, name, lambda tl, c: tl.on_text(c, text))
                 if out is not None:
                     self._count("tool", name)
                     return out
-                s["tool"], s["tool_state"] = previous  # it claimed but did not answer
+                s.tool, s.tool_state = previous  # it claimed but did not answer
         return None
 
-    def _enter_tool(self, s: dict[str, Any], name: str, from_node: bool = False) -> list[Reply]:
+    def _enter_tool(self, t: Turn, name: str, from_node: bool = False) -> list[Reply]:
+        s = t.session
         if name not in self.tools:
-            return [self._menu(s)]
-        s["tool"], s["tool_state"] = name, {}
-        out = self._tool_call(s, name, lambda t, c: t.start(c), from_node=from_node)
+            return [self._menu(t)]
+        s.tool, s.tool_state = name, {}
+        out = self._tool_call(t, name, lambda tool, c: tool.start(c), from_node=from_node)
         self._count("tool", name)
-        return out if out is not None else [self._menu(s)]
+        return out if out is not None else [self._menu(t)]
 
-    def _tool_call(self, s: dict[str, Any], name: str, call, from_node: bool = False) -> list[Reply] | None:
-        tool = self.tools[name]
-        ctx = self._ctx(s, name)
+    def _tool_call(self, t: Turn, name: str, call, from_node: bool = False) -> list[Reply] | None:
+        s = t.session
+        ctx = self._ctx(t, name)
         ctx.from_node = from_node
         try:
-            out = call(tool, ctx)
+            out = call(self.tools[name], ctx)
         except Exception as e:
             log_error(f"tool {name} failed", e)
-            self._leave_tool(s)
-            _ = self._t(s)
-            return [self._menu(s, _("Sorry, something went wrong on our side. Please try again."))]
+            s.leave_tool()
+            return [self._menu(t, t._("Sorry, something went wrong on our side. Please try again."))]
         if ctx.finished:
-            self._leave_tool(s)
+            s.leave_tool()
         else:
-            s["tool_state"] = ctx.state
+            s.tool_state = ctx.state
+        if out:
+            out = [r if r.source else Reply(r.text, r.buttons, f"tool:{name}") for r in out]
         return out
-
-    def _leave_tool(self, s: dict[str, Any]) -> None:
-        s["tool"], s["tool_state"] = None, {}
-        s["confirm_delete"] = False
 
     # =========================================================================================
     def _count(self, kind: str, label: str) -> None:
@@ -635,3 +625,8 @@ class Engine:
             self.store.count(kind, label)
         except Exception as e:
             log_error("could not count", e)
+
+
+def _prefixed(reply: Reply, line: str) -> Reply:
+    """The same reply with one line in front of its text."""
+    return Reply(line + "\n\n" + reply.text, reply.buttons, reply.source)

@@ -22,8 +22,13 @@ class Button:
 
 @dataclass
 class Reply:
+    """One message to the person. `source` says what answered ("emergency", "node:help:start",
+    "answer:passport_held", "tool:offer_check", "followup:offer", "small:thanks", "menu",
+    "fallback"): adapters ignore it; tests, the dialog suite and the logs of decisions read it."""
+
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
+    source: str = ""
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]

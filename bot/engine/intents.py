@@ -245,8 +245,10 @@ class IntentMatcher:
                 positions[glued].append((i, 100.0))
         return positions
 
-    def analyse(self, text: str) -> Match:
-        words = tokens(text, self.table)
+    def analyse(self, text: str, words: list[str] | None = None) -> Match:
+        """What a message is about. `words`: its normalised words, when the caller has them."""
+        if words is None:
+            words = tokens(text, self.table)
         if not words:
             return Match(UNKNOWN, 0.0)
         positions = self._positions(words)

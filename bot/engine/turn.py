@@ -1,0 +1,30 @@
+"""One turn of the conversation: who, their session, their language, and what they said.
+
+The engine makes a Turn for every event and passes it to whatever answers, instead of a
+session dict, a language and a translate function as loose arguments.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from bot.engine.said import Said
+from bot.engine.session import Session
+
+
+@dataclass
+class Turn:
+    user_id: str
+    session: Session
+    content: Any  # the loaded Content
+    _: Callable[[str], str]  # the UI translator for the session's language
+    now: float  # seconds since the epoch (injected, so tests need no wall clock)
+    said: Said | None = None  # the understood text, for text events
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def txt(self, text: Any) -> str:
+        """A content text ({id: ..., en: ...}) in the person's language."""
+        return self.content.t(text, self.session.lang)
