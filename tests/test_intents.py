@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.intents import IntentMatcher
+from bot.engine.intents import COARSE_LABELS, IntentMatcher
 from bot.engine.text import tokens
 
 DATA = Path(__file__).parent / "data"
@@ -21,8 +21,13 @@ def matcher(content):
     return IntentMatcher(content)
 
 
+def _coarse(intent):
+    return COARSE_LABELS.get(intent, intent)
+
+
 def _evaluate(matcher, rows):
-    wrong = [(t, want, matcher.classify(t)[0]) for t, want in rows if matcher.classify(t)[0] != want]
+    """Accuracy on a set labelled with the older, coarser intents (COARSE_LABELS)."""
+    wrong = [(t, want, _coarse(matcher.classify(t)[0])) for t, want in rows if _coarse(matcher.classify(t)[0]) != want]
     return 1 - len(wrong) / len(rows), wrong
 
 
@@ -112,7 +117,7 @@ def test_language_requests(matcher):
         assert m.intent == "language" and m.language == lang, text
     assert matcher.classify("siapa juara liga inggris tahun lalu")[0] != "language"
     m = matcher.analyse("bisa pake bahasa jawa ga")
-    assert m.intent == "language" and m.language is None
+    assert m.intent == "language_other" and m.language is None  # say which languages we have; do not switch
 
 
 def test_examples_generalise_to_sets_they_did_not_see(content):

@@ -1,12 +1,22 @@
 """The conversation engine: a user and an event in, replies out. No channel code here.
 
 Order of a text turn, so that the most important thing always wins:
-1. an emergency ("disekap", "paspor ditahan", "trapped") -> the emergency message, from anywhere;
-2. "menu" or a language change typed out;
-3. the active tool (waiting for a company name, an ad to check) or the country being asked;
-4. a tool that claims the text (a pasted job offer);
-5. the intent matcher: open the module the text is about;
-6. otherwise a kind "I did not understand" and the menu. The bot never goes silent.
+1. words about ending one's life -> counselling first (and the emergency help too when the
+   message also speaks of danger from others);
+2. an emergency ("disekap", "paspor ditahan", "trapped") -> the short emergency reply, from
+   anywhere; within minutes of one, later messages are answered for what they ask, with the 🆘
+   button on top, instead of the same message again;
+3. "menu" or a language change typed out;
+4. a short answer to the bot's own question ("iya", "untuk anak saya", "di kamboja");
+5. a question about the last result ("amankah?", "trus gimana?") while it is fresh;
+6. the active tool (waiting for a company name, an ad to check), then a tool that claims the
+   text (a pasted job offer, even a one-line one);
+7. about to leave ("udah di bandara") -> the stop card;
+8. a direct answer to a specific question (content/answers.yaml);
+9. the topic (module) the text is about, or a country named on its own;
+10. things that are not topics: thanks, greetings, "kamu bot?", privacy, deleting, sharing;
+11. otherwise a kind "I did not understand" (in a different wording each time) and the topics.
+The bot never goes silent.
 """
 from __future__ import annotations
 
@@ -17,12 +27,16 @@ import traceback
 from typing import Any, Callable
 
 from bot.engine import callbacks as cb
+from bot.engine.answers import AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.contacts import ContactBook
+from bot.engine.conversation import Conversation
+from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import Button, Event, Reply
-from bot.engine.intents import EMERGENCY, UNKNOWN, IntentMatcher, Match
+from bot.engine.intents import EMERGENCY, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.said import Said
-from bot.engine.session import SETTABLE, Session
+from bot.engine.session import SETTABLE, Context, Session
+from bot.engine.short_answers import ShortAnswers
 from bot.engine.tools import Tool, ToolContext
 from bot.engine.turn import Turn
 from bot.i18n import translator
@@ -51,6 +65,11 @@ class Engine:
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
         self.contacts = ContactBook(content)
         self.clock = clock
+        self.answers = AnswerIndex(content, self.matcher)
+        self.short_answers = ShortAnswers(content.files.get("intents.yaml", {}).get("short_answers", {}), self.matcher.table)
+        self.desk = EmergencyDesk(content, self.contacts, self.matcher.table)
+        self.conversation = Conversation(content, self.contacts, self.intent_modules)
+        self.bot_username: str | None = None  # set by an adapter that knows it (share links)
 
     # =========================================================================================
     # entry point
@@ -71,6 +90,7 @@ class Engine:
             last = replies[-1]
             replies[-1] = Reply(last.text, [[Button(t._("Menu"), cb.MENU)]], last.source)
         if not deleted:
+            t.session.options = self._options(replies[-1])
             self._save(user_id, t.session)
         return replies
 
@@ -223,47 +243,70 @@ class Engine:
         s, said = t.session, t.said
         assert said is not None
         if not said.has_words:
-            return [self._menu(t, t._("I could not read words in that. Please type your question, or tap a button below."))]
+            return self._no_words(t)
         m = self.matcher.analyse(said.text, said.words)
         said.notes["match"] = m
+        if m.country and m.intent != EMERGENCY:
+            pass  # remembered below where it is about a person, not a job ad's destination
+        if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD and m.intent in (SELF_HARM, EMERGENCY):
+            return self._self_harm(t, m)
         if m.intent == EMERGENCY:
-            self._count("intent", EMERGENCY)
-            if m.country:
-                s.country = m.country
-            s.leave_tool()
-            replies = self._emergency_replies(t, m.country)
-            # a long message a tool recognises (a job ad that says "paspor ditahan", or someone
-            # describing the offer that trapped them) gets that tool's answer too, after help
-            claimed = self._claimed_by_tool(t)
-            return replies + claimed if claimed else replies
-        if m.intent == "language":
-            return self._change_language(t, m.language)
-        replies = self._text_route(t, m)
-        if m.distress and replies:  # "tolong ..." that was not an emergency: keep the way open
-            replies[-1].buttons.append([Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)])
+            if not self.desk.recent(t):
+                return self._emergency(t, m)
+            m = self.matcher.without_emergency(m)  # answered for what it asks, 🆘 on top (below)
+        if self.desk.recent(t):
+            replies = self._route(t, m)
+            if replies and replies[0].source in ("fallback", "menu", "small:nonsense"):
+                replies = self.conversation.followup(t, Context("emergency", s.turn))
+            top = replies[0]
+            replies[0] = Reply(self.desk.reminder(t) + "\n\n" + top.text, [self.desk.sos_row(t)] + top.buttons, top.source)
+            return replies
+        replies = self._route(t, m)
+        if m.distress and replies and replies[0].source not in ("emergency",):
+            # "tolong ..." that was not an emergency: keep the way open
+            replies[-1].buttons.append(self.desk.sos_row(t))
             replies[0] = _prefixed(replies[0], t._("If you or someone close is in danger now, tap the 🆘 button."))
         return replies
 
-    def _text_route(self, t: Turn, m: Match) -> list[Reply]:
+    def _route(self, t: Turn, m: Match) -> list[Reply]:
+        """Everything that is not an emergency, in the order of the module docstring."""
         s, said = t.session, t.said
+        if m.intent == "language":
+            return self._change_language(t, m.language)
         if m.intent == "menu" and (s.tool or m.score >= 90):
             s.leave_tool()
             s.leave_module()
             return [self._menu(t)]
 
-        node = self._current_node(s)
-        if node is not None and node.get("choose_country"):
-            code = m.country or self.matcher.detect_country(said.text)
-            if code:
-                return self._choose_country(t, code)
+        answered = self._short_answer(t, m)
+        if answered is not None:
+            return answered
+
+        ctx = s.fresh_context()
+        if ctx is not None and m.scores.get("followup", 0.0) >= THRESHOLD and len(said) <= 12:
+            return self._followup(t, ctx)
 
         if s.tool:
-            out = self._tool_call(t, s.tool, lambda tool, ctx: tool.on_text(ctx, said.text))
+            out = self._tool_call(t, s.tool, lambda tool, c: tool.on_text(c, said.text))
             if out is not None:
                 return out
         claimed = self._claimed_by_tool(t)
         if claimed:
             return claimed
+
+        if m.intent == "departing" or m.scores.get("departing", 0.0) >= THRESHOLD + 10:
+            if m.country:
+                s.country = m.country
+            self._count("intent", "departing")
+            s.leave_tool()
+            return self.conversation.departing(t)
+
+        best = self.answers.best(m)
+        if best is not None and (m.intent in (UNKNOWN, "followup") or m.intent in self.intent_modules
+                                 or m.scores.get(m.intent, 0.0) < THRESHOLD + 15):
+            if m.country:
+                s.country = m.country
+            return self._answer(t, best.answer)
 
         if m.intent in self.intent_modules:
             self._count("intent", m.intent)
@@ -279,13 +322,169 @@ class Engine:
             s.leave_tool()
             s.leave_module()
             return [self._menu(t)]
+        if m.intent == "followup":
+            return self._followup(t, ctx) if ctx is not None else self._nothing_to_follow(t)
+        if m.intent == "delete":
+            s.leave_tool()
+            intro = self.conversation.small_talk(t, "delete_intro")[0].text if self.conversation.has("delete_intro") else ""
+            ask = self._ask_delete(t)
+            return [Reply((intro + "\n\n" + ask.text).strip(), ask.buttons, ask.source)]
+        if m.intent == "language_other":
+            return self.conversation.small_talk(t, "language_unsupported")
+        if m.intent == "share":
+            return self._share(t)
+        if m.intent in ("thanks", "greeting", "human", "privacy", "insult") and self.conversation.has(m.intent):
+            self._count("intent", m.intent)
+            return self.conversation.small_talk(t, m.intent)
+        if m.country:  # a country named on its own ("myanmar", "di kamboja")
+            s.country = m.country
+            return self._country_card(t, m.country)
         if m.intent != UNKNOWN and m.intent in self.content.intents:  # a content-only intent
             return [self._menu(t)]
         self._count("intent", UNKNOWN)
+        if _looks_like_nonsense(said.words) and self.conversation.has("nonsense"):
+            return self.conversation.small_talk(t, "nonsense")
+        if self.conversation.has("fallback"):
+            return self.conversation.small_talk(t, "fallback")
         return [self._menu(t, t._(
             "Sorry, I did not understand that. Tap a topic below, or write it another way, "
             "for example: \"cek agen resmi\", \"loker kamboja\", \"nomor KBRI Malaysia\"."
         ), source="fallback")]
+
+    def _no_words(self, t: Turn) -> list[Reply]:
+        """Only emoji or symbols: 🆘 is a cry for help, tears get a gentle question."""
+        text = t.said.text if t.said else ""
+        if any(ch in text for ch in SOS_EMOJI):
+            return self._emergency(t, None)
+        if any(ch in text for ch in SAD_EMOJI) and self.conversation.has("crying"):
+            return self.conversation.small_talk(t, "crying")
+        if any(ch in text for ch in THANKS_EMOJI) and self.conversation.has("thanks"):
+            return self.conversation.small_talk(t, "thanks")
+        return [self._menu(t, t._("I could not read words in that. Please type your question, or tap a button below."), "small:emoji")]
+
+    def _short_answer(self, t: Turn, m: Match) -> list[Reply] | None:
+        """A typed answer to the question the bot just asked, as if its button were tapped."""
+        s, said = t.session, t.said
+        node = self._current_node(s)
+        if node is not None and node.get("choose_country") and not s.tool:
+            code = m.country or self.matcher.detect_country(said.folded)
+            if code and len(said) <= 8:
+                return self._choose_country(t, code)
+        data = self.short_answers.pick(said.words, s.options, m.country)
+        if data is None:
+            return None
+        if m.country:
+            s.country = m.country
+        replies, _ = self._button(t, data)
+        return replies
+
+    def _options(self, reply: Reply) -> list[list[str]]:
+        """The last reply's buttons as options for a typed answer: [data, kind, label]."""
+        out = []
+        for b in reply.all_buttons():
+            d = cb.decode(b.data)
+            kind = ""
+            if isinstance(d, NodeButton):
+                node = self.content.modules.get(d.module, {}).get("nodes", {}).get(d.node, {})
+                if "quiz" in node:
+                    kind = f"quiz:{d.index}"
+                else:
+                    btns = node.get("buttons", [])
+                    sets = btns[d.index].get("set", {}) if d.index < len(btns) else {}
+                    if "location" in sets:
+                        kind = f"location:{sets['location']}"
+                    elif "reporter" in sets:
+                        kind = f"reporter:{sets['reporter']}"
+            elif isinstance(d, Action) and d.name == "del":
+                kind = "yes" if d.arg == "yes" else "no"
+            elif isinstance(d, Action) and d.name in ("menu", "about", "lang", "emergency"):
+                continue  # typed "menu", "english" and "tolong" have their own ways in
+            if not kind and isinstance(d, (ToolButton, NodeButton, AnswerButton, Action)):
+                kind = self.short_answers.label_kind(b.label) or ""
+            if d is not None:
+                out.append([b.data, kind, b.label])
+        return out[:12]
+
+    def _followup(self, t: Turn, ctx: Context) -> list[Reply]:
+        self._count("intent", "followup")
+        ctx.turn = t.session.turn  # a conversation about it keeps it fresh
+        return self.conversation.followup(t, ctx)
+
+    def _nothing_to_follow(self, t: Turn) -> list[Reply]:
+        """"amankah?" with nothing checked yet: ask for the offer or the name."""
+        return [Reply(
+            t._("What should I check? Paste the job offer here, or tap a topic below."),
+            self.conversation.topic_rows(t, ("fake_offer", "recruiter")),
+            "followup:none",
+        )]
+
+    def _self_harm(self, t: Turn, m: Match) -> list[Reply]:
+        """Counselling; before it, the emergency help when the message also speaks of danger from
+        others (the matcher then says EMERGENCY rather than SELF_HARM)."""
+        self._count("intent", SELF_HARM)
+        replies = self.conversation.self_harm(t)
+        if m.intent == EMERGENCY:
+            return self._emergency(t, m) + replies
+        return replies
+
+    def _emergency(self, t: Turn, m: Match | None) -> list[Reply]:
+        s = t.session
+        self._count("intent", EMERGENCY)
+        if m is not None and m.country:
+            s.country = m.country
+        if s.country and s.location is None:
+            s.location = "abroad"
+        family = s.reporter == "family" or (t.said is not None and self.desk.about_family(t.said.words))
+        s.leave_tool()
+        s.emergency_at, s.emergency_turn = t.now, s.turn
+        s.remember(Context("emergency", s.turn))
+        replies = self.desk.first(t, family)
+        # a long message a tool recognises (a job ad that says "paspor ditahan", or someone
+        # describing the offer that trapped them) gets that tool's answer too, after help
+        claimed = self._claimed_by_tool(t) if t.said is not None else None
+        return replies + claimed if claimed else replies
+
+    def _answer(self, t: Turn, aid: str) -> list[Reply]:
+        """A direct answer from content/answers.yaml, with its contacts and the way on."""
+        s = t.session
+        entry = self.content.answers[aid]
+        self._count("answer", aid)
+        s.leave_tool()
+        rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(aid, i)))] for i, b in enumerate(entry.get("buttons", []))]
+        rows.append([Button(t._("Menu"), cb.MENU)])
+        blocks = self.contacts.blocks(entry.get("contacts", []), t.lang, s.country)
+        s.remember(Context("answer", s.turn, ref=aid))
+        return [Reply("\n\n".join([t.txt(entry["text"])] + blocks), rows, f"answer:{aid}")]
+
+    def _country_card(self, t: Turn, code: str) -> list[Reply]:
+        """A country named on its own: what the bot knows of it and where help is."""
+        c = self.content.countries[code]
+        lines = [f"📍 {t.txt(c['name'])}"]
+        if c.get("legal_placement") is False:
+            lines.append(t._("There is no legal placement of Indonesian migrant workers to this country: a job offer there is a warning sign."))
+        lines.append(t._("If someone there needs help, call the Kemlu 24-hour hotline first: {number}.").format(number=self.desk.number("kemlu_pwni")))
+        mission = self.desk.mission_lines(t)
+        if mission:
+            lines.append(mission)
+        rows = []
+        help_mid = self.intent_modules.get("help")
+        if help_mid:
+            rows.append([Button(t._("Help in this country"), cb.encode(Action("country_help")))])
+        rows += self.conversation.topic_rows(t, ("fake_offer",))
+        return [Reply("\n\n".join(lines), rows, f"country:{code}")]
+
+    def _share(self, t: Turn) -> list[Reply]:
+        self._count("intent", "share")
+        replies = self.conversation.small_talk(t, "share")
+        if self.bot_username:
+            link = self.share_link(t.session)
+            first = replies[0]
+            replies[0] = Reply(first.text + "\n\n" + link, first.buttons, first.source)
+        return replies
+
+    def share_link(self, s: Session) -> str:
+        payload = "menu-" + s.lang + (f"-{s.ref}" if s.ref else "")
+        return f"https://t.me/{self.bot_username}?start={payload}"
 
     # -- buttons ------------------------------------------------------------------------------
     def _button(self, t: Turn, data: str) -> tuple[list[Reply], bool]:
@@ -304,6 +503,11 @@ class Engine:
             return (out if out is not None else self._stale(t)), False
         if isinstance(b, (NodeButton, CountryPick)):
             return self._node_button(t, b), False
+        if isinstance(b, AnswerButton):
+            entry = (getattr(self.content, "answers", None) or {}).get(b.answer)
+            buttons = entry.get("buttons", []) if entry else []
+            if b.index < len(buttons):
+                return self._follow(t, buttons[b.index], None, None), False
         return self._stale(t), False
 
     def _action(self, t: Turn, a: Action) -> tuple[list[Reply], bool]:
@@ -322,7 +526,18 @@ class Engine:
             s.leave_tool()
             return self._help(t), False
         if a.name == "emergency":
-            return self._emergency_replies(t, s.country), False
+            return self._emergency(t, None), False
+        if a.name == "em" and a.arg == "more":
+            return self.desk.more(t), False
+        if a.name == "em" and a.arg == "ready":
+            return self.desk.ready(t), False
+        if a.name == "em" and a.arg == "family":
+            return self.desk.for_family(t), False
+        if a.name == "country_help" and s.country:
+            help_mid = self.intent_modules.get("help")
+            jump = self._country_shortcut(t, help_mid) if help_mid else None
+            if jump is not None:
+                return jump, False
         if a.name == "del" and a.arg in ("yes", "no") and s.confirm_delete:
             if a.arg == "yes":
                 return self._delete(t), True
@@ -361,11 +576,18 @@ class Engine:
                 setattr(s, key, value)
         if "goto" in b:
             return self._show_node(t, mid, b["goto"])
+        if "node" in b:  # "module:node", from a direct answer
+            target_mid, _, target_nid = b["node"].partition(":")
+            if target_nid in self.content.modules.get(target_mid, {}).get("nodes", {}):
+                return self._show_node(t, target_mid, target_nid)
+            return [self._menu(t)]
         if "module" in b:
             return self._open_module(t, b["module"])
         if "tool" in b:
             if mid and nid:
                 s.go_to(mid, nid)
+            else:
+                s.leave_module()
             return self._enter_tool(t, b["tool"])
         replies, _ = self._action(t, Action(b["action"]))  # content actions never delete
         return replies
@@ -389,6 +611,8 @@ class Engine:
     def _show_node(self, t: Turn, mid: str, nid: str) -> list[Reply]:
         t.session.go_to(mid, nid)
         node = self.content.modules[mid]["nodes"][nid]
+        if self.content.modules[mid]["intent"] == "help" and node.get("contacts"):
+            t.session.remember(Context("help", t.session.turn, ref=f"{mid}:{nid}"))
         replies = self._render_node(t, mid, nid)
         if node.get("tool"):
             return replies + self._enter_tool(t, node["tool"], from_node=True)
@@ -473,23 +697,6 @@ class Engine:
                 return self._choose_country(t, s.country)
         return None
 
-    # -- emergency ----------------------------------------------------------------------------
-    def _emergency_replies(self, t: Turn, country: str | None) -> list[Reply]:
-        """Action first: the 24-hour line and the embassy of the country if known; then the
-        other numbers and one line on staying safe."""
-        em = self.content.emergency
-        ids = [c for c in em["contacts"] if c in self.content.contacts]
-        missions = [m for m in self.contacts.missions(country or t.session.country) if m not in ids]
-        first, rest = ids[:1] + missions, ids[1:]
-        top = "\n\n".join(["🆘 " + t.txt(em["text"])] + [self.contacts.render(c, t.lang) for c in first])
-        bottom = "\n\n".join([self.contacts.render(c, t.lang) for c in rest] + ["⚠️ " + t.txt(em["safety"])])
-        rows = []
-        help_mid = self.intent_modules.get("help")
-        if help_mid:
-            rows.append([Button(t.txt(self.content.modules[help_mid]["title"]), cb.module(help_mid))])
-        rows.append([Button(t._("Menu"), cb.MENU)])
-        return [Reply(top[:MAX_REPLY], source="emergency"), Reply(bottom[:MAX_REPLY], rows, "emergency")]
-
     # =========================================================================================
     # menu, language, about, help, delete
     # =========================================================================================
@@ -542,7 +749,7 @@ class Engine:
 
     def _help(self, t: Turn) -> list[Reply]:
         target = self.intent_modules.get("help")
-        return self._open_module(t, target) if target else self._emergency_replies(t, None)
+        return self._open_module(t, target) if target else self._emergency(t, None)
 
     def _ask_delete(self, t: Turn) -> Reply:
         t.session.confirm_delete = True
@@ -615,6 +822,10 @@ class Engine:
             s.leave_tool()
         else:
             s.tool_state = ctx.state
+        if ctx.outcome and isinstance(ctx.outcome.get("kind"), str):
+            o = ctx.outcome
+            flags = [f for f in o.get("flags", []) if isinstance(f, str)] if isinstance(o.get("flags"), list) else []
+            s.remember(Context(o["kind"], s.turn, level=o.get("level"), result=o.get("result"), flags=flags))
         if out:
             out = [r if r.source else Reply(r.text, r.buttons, f"tool:{name}") for r in out]
         return out
@@ -630,3 +841,25 @@ class Engine:
 def _prefixed(reply: Reply, line: str) -> Reply:
     """The same reply with one line in front of its text."""
     return Reply(line + "\n\n" + reply.text, reply.buttons, reply.source)
+
+
+SOS_EMOJI = ("🆘", "🚨", "🚔", "🚓")
+SAD_EMOJI = ("😭", "😢", "😥", "😰", "😱", "🥺", "😿", "💔", "😨", "😓")
+THANKS_EMOJI = ("🙏", "👍", "👌", "❤", "🥰", "😊")
+_VOWELS = set("aeiou")
+
+
+def _looks_like_nonsense(words: list[str]) -> bool:
+    """Keyboard mashing ("asdfgh", "wkwkwk" is a laugh, not this): every word without a vowel or
+    with a long run of consonants."""
+    def junk(w: str) -> bool:
+        if w.isdigit():
+            return False
+        if not _VOWELS & set(w):
+            return len(w) >= 3
+        run = best = 0
+        for ch in w:
+            run = 0 if ch in _VOWELS else run + 1
+            best = max(best, run)
+        return best >= 4 or any(k in w for k in ("asdf", "qwer", "zxcv", "hjkl", "jkl", "sdfg"))
+    return bool(words) and all(junk(w) for w in words)

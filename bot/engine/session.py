@@ -71,6 +71,9 @@ class Session:
     emergency_at: float | None = None  # when it was given (seconds since the epoch)
     ref: str | None = None  # the referral code the person came with (shared links carry it)
     nudges: int = 0  # rotates the wording of repeated short replies (insults, "did not understand")
+    # the buttons of the bot's last message, as [data, kind, label]: a typed "iya", "untuk anak
+    # saya" or "2" is read as a tap on the one it names (labels are the bot's words, not the person's)
+    options: list[list[str]] = field(default_factory=list)
 
     # -- the one place each kind of state is reset --------------------------------------------
     def leave_module(self) -> None:
@@ -139,6 +142,8 @@ class Session:
             emergency_at=_float_or_none(d.get("emergency_at")),
             ref=_str(d.get("ref")),
             nudges=_int(d.get("nudges")),
+            options=[o for o in (d.get("options") or []) if isinstance(o, list) and len(o) == 3 and all(isinstance(x, str) for x in o)][:12]
+            if isinstance(d.get("options"), list) else [],
         )
 
 

@@ -166,7 +166,7 @@ def test_free_text_language_switch_emergency_and_delete(live, content):
     got = p.command("/menu", Event.cmd("menu", lang_hint="id"))
     assert {t for row in shape(got[-1])[1] for t, _ in row} >= {m["title"]["en"] for m in content.modules.values()}
     got = p.say("tolong saya disekap majikan, paspor ditahan")
-    assert content.t(content.emergency["text"], "en")[:30] in got[0]["text"]
+    assert content.t(content.emergency["first"]["unknown"], "en")[:30] in got[0]["text"]
     got = p.command("/hapus", Event.cmd("hapus", lang_hint="id"))
     msg, data = button(got, "a:del:yes")
     p.press(msg, data)

@@ -1,0 +1,107 @@
+"""Direct answers: a question whose answer is in the content gets that answer, not a module's start.
+
+content/answers.yaml lists, for each answer, the ways people ask it ("boleh agen simpan paspor
+asli saya?"). A message is compared with every listed question on their meaningful words: how
+much of the question the message covers, and how much of the message the question explains
+(both weighted so that words many answers share, like "kerja" or "agen", count for less). The
+best answer is given when that agreement is high enough; the engine decides whether an
+emergency, a tool or a follow-up comes first.
+
+Words are compared through the intent matcher's analysis of the message (Match.positions), so
+other forms of a word and typos count as they do for keywords.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.engine.intents import IntentMatcher, Match, _all_langs
+from bot.engine.text import STOPWORDS, tokens
+
+MIN_SCORE = 0.58  # agreement (0..1) needed to give an answer on its own
+MIN_SHARED = 2  # meaningful words the message and the question must share
+# words that carry no topic in a question, beyond the matcher's STOPWORDS
+QUESTION_FILLER = frozenset(
+    "boleh apakah kah gak tidak nggak enggak ya iya kak min mas mbak bang dong sih nih kah kalo kalau "
+    "is are do does can the my me i you it a an of to in on at or be if".split()
+)
+
+
+@dataclass(frozen=True)
+class AnswerMatch:
+    answer: str
+    score: float  # 0..1
+    module: str
+
+
+class AnswerIndex:
+    def __init__(self, content, matcher: IntentMatcher) -> None:
+        self.matcher = matcher
+        self.module_of: dict[str, str] = {}
+        self.questions: list[tuple[str, tuple[str, ...]]] = []  # (answer id, meaningful words)
+        for aid, entry in (getattr(content, "answers", None) or {}).items():
+            self.module_of[aid] = entry.get("module", "")
+            for q in _all_langs(entry.get("questions", {})):
+                words = tuple(dict.fromkeys(w for w in tokens(q, matcher.table) if _meaningful(w)))
+                if words:
+                    self.questions.append((aid, words))
+        # a word's weight: rarer across answers -> more telling
+        answers_with: dict[str, set[str]] = defaultdict(set)
+        for aid, words in self.questions:
+            for w in words:
+                answers_with[w].add(aid)
+        n = max(1, len(self.module_of))
+        self.weight = {w: math.log(1.0 + n / len(a)) for w, a in answers_with.items()}
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        for i, (_, words) in enumerate(self.questions):
+            for w in words:
+                self.by_word[w].append(i)
+
+    def best(self, m: Match) -> AnswerMatch | None:
+        """The answer whose questions agree best with the message, if any agrees enough."""
+        if not self.questions or not m.words:
+            return None
+        message = [w for w in dict.fromkeys(m.words) if _meaningful(w)]
+        if not message:
+            return None
+        # which question words each message word may stand for (itself, other forms, typos)
+        stands_for: dict[str, dict[str, float]] = {}
+        for w in message:
+            found = {v: sim / 100.0 for v, sim in self.matcher._similar(w).items() if v in self.weight}
+            if w in self.weight:
+                found[w] = 1.0
+            stands_for[w] = found
+        candidates: set[int] = set()
+        for found in stands_for.values():
+            for v in found:
+                candidates.update(self.by_word.get(v, ()))
+        default_weight = max(self.weight.values(), default=1.0)
+        msg_weight = {w: self.weight.get(w, default_weight) for w in message}
+        best: AnswerMatch | None = None
+        for i in candidates:
+            aid, q = self.questions[i]
+            qset = set(q)
+            covered, explained, shared = 0.0, 0.0, 0
+            for v in q:
+                sim = max((f.get(v, 0.0) for f in stands_for.values()), default=0.0)
+                if sim:
+                    covered += self.weight[v] * sim
+                    shared += 1
+            if shared < min(MIN_SHARED, len(q)):
+                continue
+            for w, found in stands_for.items():
+                sim = max((s for v, s in found.items() if v in qset), default=0.0)
+                explained += msg_weight[w] * sim
+            recall = covered / sum(self.weight[v] for v in q)
+            precision = explained / sum(msg_weight.values())
+            if recall + precision == 0:
+                continue
+            score = 2 * recall * precision / (recall + precision)
+            if best is None or score > best.score:
+                best = AnswerMatch(aid, score, self.module_of[aid])
+        return best if best is not None and best.score >= MIN_SCORE else None
+
+
+def _meaningful(w: str) -> bool:
+    return len(w) >= 3 and w not in STOPWORDS and w not in QUESTION_FILLER and not w.isdigit()

@@ -1,0 +1,112 @@
+"""Replies for what people say between topics, and for questions about the last result.
+
+- small talk: thanks, a greeting, "are you a human?", "is my data safe?", "how do I share
+  this?", a language the bot does not have, an insult, nonsense, an emoji with no words;
+- follow-ups: "amankah?", "trus gimana?", "jadi gak resmi dong?" right after an offer check, a
+  recruiter check, a company lookup, a help answer or the emergency reply: the verdict again in
+  one line, then the next steps;
+- two cards: self-harm (counselling first) and about to leave (stop and check first).
+
+Every text is content (content/conversation.yaml), so NGOs can reword them; this module only
+chooses which text, adds the contacts and the way on (buttons).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine import callbacks as cb
+from bot.engine.contacts import ContactBook
+from bot.engine.events import Button, Reply
+from bot.engine.session import Context
+from bot.engine.turn import Turn
+
+LEVELS = ("high", "medium", "low")
+
+
+class Conversation:
+    def __init__(self, content: Any, contacts: ContactBook, module_by_intent: dict[str, str]) -> None:
+        self.content = content
+        self.conv: dict[str, Any] = getattr(content, "conversation", None) or {}
+        self.small: dict[str, Any] = self.conv.get("smalltalk", {})
+        self.contacts = contacts
+        self.module_by_intent = module_by_intent
+
+    def has(self, key: str) -> bool:
+        return key in self.small
+
+    # -- the way on ---------------------------------------------------------------------------
+    def topic_rows(self, t: Turn, only: tuple[str, ...] = ()) -> list[list[Button]]:
+        """One button per module (or the modules of `only`, by intent), then the menu."""
+        rows = []
+        for mid, m in self.content.modules.items():
+            if not only or m["intent"] in only:
+                rows.append([Button(t.txt(m["title"]), cb.module(mid))])
+        rows.append([Button(t._("Menu"), cb.MENU)])
+        return rows
+
+    def _with_contacts(self, t: Turn, text: str, ids: list[str], rows, source: str) -> list[Reply]:
+        blocks = self.contacts.blocks([c for c in ids if c in self.content.contacts], t.lang, t.session.country)
+        body = "\n\n".join([text] + blocks)
+        return [Reply(body, rows, source)]
+
+    # -- small talk ---------------------------------------------------------------------------
+    def small_talk(self, t: Turn, kind: str) -> list[Reply]:
+        entry = self.small.get(kind) or {}
+        source = f"small:{kind}"
+        if "texts" in entry:  # several wordings: a different one each time
+            texts = entry["texts"]
+            text = t.txt(texts[t.session.nudges % len(texts)])
+            t.session.nudges += 1
+        else:
+            text = t.txt(entry.get("text", {})) if entry.get("text") else ""
+        if kind == "human":
+            return self._with_contacts(t, text, list(self.small.get("human_contacts", [])), self.topic_rows(t, ("help",)), source)
+        if kind == "language_unsupported":
+            names = ", ".join(self.content.lang_name(lang) for lang in self.content.languages)
+            text = text.replace("{languages}", names)
+            rows = [[Button(self.content.lang_name(lang), cb.language(lang))] for lang in self.content.languages if lang != t.lang]
+            return [Reply(text, rows + [[Button(t._("Menu"), cb.MENU)]], "small:language")]
+        if kind == "crying":
+            rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))
+            return [Reply(text, rows, "small:emoji")]
+        return [Reply(text, self.topic_rows(t), source)]
+
+    # -- cards --------------------------------------------------------------------------------
+    def self_harm(self, t: Turn) -> list[Reply]:
+        card = self.conv.get("self_harm") or {}
+        rows = [[Button(t._("Menu"), cb.MENU)]]
+        return self._with_contacts(t, t.txt(card.get("text", {})), list(card.get("contacts", [])), rows, "self_harm")
+
+    def departing(self, t: Turn) -> list[Reply]:
+        card = self.conv.get("departing") or {}
+        rows = self.topic_rows(t, ("fake_offer", "recruiter"))
+        return self._with_contacts(t, t.txt(card.get("text", {})), list(card.get("contacts", [])), rows, "departing")
+
+    # -- follow-ups ---------------------------------------------------------------------------
+    def followup(self, t: Turn, ctx: Context) -> list[Reply]:
+        """The last result again in one line, then what to do next."""
+        f = self.conv.get("followups") or {}
+        parts: list[str] = []
+        if ctx.kind in ("offer", "recruiter_check") and ctx.level in LEVELS:
+            verdict = (f.get("verdict") or {}).get(ctx.level)
+            if verdict:
+                parts.append(t.txt(verdict))
+            steps = (f.get(ctx.kind) or {}).get(ctx.level)
+            if steps:
+                parts.append(t.txt(steps["text"]))
+            rows = self.topic_rows(t, ("recruiter", "help") if ctx.kind == "offer" else ("fake_offer", "help"))
+        elif ctx.kind == "registry":
+            steps = (f.get("registry") or {}).get(ctx.result or "not_found") or (f.get("registry") or {}).get("not_found")
+            if steps:
+                parts.append(t.txt(steps["text"]))
+            rows = self.topic_rows(t, ("recruiter", "help"))
+            return self._with_contacts(t, "\n\n".join(parts), ["kp2mi"], rows, "followup:registry")
+        elif ctx.kind == "emergency":
+            if f.get("emergency"):
+                parts.append(t.txt(f["emergency"]["text"]))
+            rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))
+        else:  # a help answer or a help screen
+            if f.get("help"):
+                parts.append(t.txt(f["help"]["text"]))
+            rows = self.topic_rows(t, ("help",))
+        return [Reply("\n\n".join(p for p in parts if p), rows, f"followup:{ctx.kind}")]

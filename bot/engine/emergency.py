@@ -1,0 +1,152 @@
+"""The emergency reply: one phone screen, the number to call first, then buttons for the rest.
+
+What the first reply says depends on what the bot knows: someone in Indonesia calls the police
+(110) and KP2MI; someone abroad, or anyone the bot cannot place, calls the Kemlu 24-hour hotline
+(for Indonesians in any country); a family member writing for someone close gets words for
+family. The mission of the country, when the bot knows it, follows with the date its number was
+published, because mission numbers quoted years ago may have changed. Everything else (other
+contacts, what to have ready, what family can do from home) sits behind buttons.
+
+The texts are content (content/emergency.yaml); the numbers come from content/contacts.yaml.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from babel.dates import format_date
+
+from bot.engine import callbacks as cb
+from bot.engine.callbacks import Action
+from bot.engine.contacts import EMBASSY, ContactBook
+from bot.engine.events import Button, Reply
+from bot.engine.intents import _all_langs
+from bot.engine.text import tokens
+from bot.engine.turn import Turn
+
+REPEAT_AFTER = 10 * 60  # seconds: a new danger phrase after this long brings the full reply back
+SOURCE = "emergency"
+
+
+class EmergencyDesk:
+    def __init__(self, content: Any, contacts: ContactBook, table: dict[str, str]) -> None:
+        self.content = content
+        self.em = content.emergency
+        self.contacts = contacts
+        self.family_phrases = [tuple(tokens(p, table)) for p in _all_langs(self.em.get("family_words", {}))]
+        self.family_phrases = [p for p in self.family_phrases if p]
+
+    # -- who and when ------------------------------------------------------------------------
+    def about_family(self, words: list[str]) -> bool:
+        """Does the message say the person in danger is someone close ("anak saya disekap")?"""
+        n = len(words)
+        for p in self.family_phrases:
+            k = len(p)
+            if any(tuple(words[i : i + k]) == p for i in range(n - k + 1)):
+                return True
+        return False
+
+    @staticmethod
+    def recent(t: Turn) -> bool:
+        at = t.session.emergency_at
+        return at is not None and 0 <= t.now - at < REPEAT_AFTER
+
+    # -- replies ------------------------------------------------------------------------------
+    def first(self, t: Turn, family: bool) -> list[Reply]:
+        s = t.session
+        first = self.em["first"]
+        if family:
+            head = first["family"]
+        elif s.location == "indonesia":
+            head = first["indonesia"]
+        elif s.location in ("abroad", "transit") or s.country:
+            head = first["abroad"]
+        else:
+            head = first["unknown"]
+        parts = [t.txt(head)]
+        mission = self.mission_lines(t)
+        if mission:
+            parts.append(mission)
+        parts.append(t.txt(self.em["family_safety"] if family else self.em["safety"]))
+        return [Reply("\n\n".join(parts), self.buttons(t, family), SOURCE)]
+
+    def buttons(self, t: Turn, family: bool) -> list[list[Button]]:
+        _ = t._
+        rows = [
+            [Button("📞 " + _("Other contacts"), cb.encode(Action("em", "more")))],
+            [Button("📋 " + _("What to have ready"), cb.encode(Action("em", "ready")))],
+        ]
+        if not family:
+            rows.append([Button("👪 " + _("I am reporting for someone else"), cb.encode(Action("em", "family")))])
+        rows.append([Button(_("Menu"), cb.MENU)])
+        return rows
+
+    def mission_lines(self, t: Turn) -> str:
+        """The embassy or consulate of the person's country, one line each with its date; or, for
+        a country without a verified number, a line that says so."""
+        code = t.session.country
+        if not code or code not in self.content.countries:
+            return ""
+        missions = self.contacts.missions(code)
+        if not missions:
+            name = t.txt(self.content.countries[code]["name"])
+            return t._("There is no verified number for the Indonesian embassy in {country}: the Kemlu hotline helps there too.").format(country=name)
+        return "\n".join(self.brief(t, mid) for mid in missions)
+
+    def brief(self, t: Turn, cid: str) -> str:
+        """"KBRI Phnom Penh: +855 12 813 282 (number from March 2025)": a mission in one line."""
+        c = self.content.contacts[cid]
+        number = next((ln["value"] for ln in c["lines"] if any(ch.isdigit() for ch in ln["value"])), c["lines"][0]["value"])
+        return "🏛 " + t._("{name}: {number} (number from {date})").format(
+            name=t.txt(c["name"]), number=number, date=self.month(c["seen"], t.lang)
+        )
+
+    @staticmethod
+    def month(iso: str, lang: str) -> str:
+        try:
+            return format_date(_dt.date.fromisoformat(iso), format="MMMM y", locale=lang)
+        except Exception:
+            return iso
+
+    def more(self, t: Turn) -> list[Reply]:
+        """Every emergency contact, the country's mission first after the Kemlu hotline."""
+        ids = list(self.em["contacts"])
+        ids.insert(1 if ids and ids[0] == "kemlu_pwni" else 0, EMBASSY)
+        blocks = self.contacts.blocks(ids, t.lang, t.session.country)
+        return _pack(blocks, [[Button("📋 " + t._("What to have ready"), cb.encode(Action("em", "ready")))], [Button(t._("Menu"), cb.MENU)]])
+
+    def ready(self, t: Turn) -> list[Reply]:
+        return [Reply(t.txt(self.em["ready"]), [[Button("📞 " + t._("Other contacts"), cb.encode(Action("em", "more")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":ready")]
+
+    def for_family(self, t: Turn) -> list[Reply]:
+        t.session.reporter = "family"
+        return [Reply(t.txt(self.em["for_family"]), [[Button("📋 " + t._("What to have ready"), cb.encode(Action("em", "ready")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":family")]
+
+    def reminder(self, t: Turn) -> str:
+        """One line with the number to call, for later messages in the same emergency."""
+        if t.session.location == "indonesia" and t.session.reporter != "family" and "polri_110" in self.content.contacts:
+            return t._("🆘 In danger now: call the police on {number}.").format(number=self.number("polri_110"))
+        return t._("🆘 In danger now: call the Kemlu 24-hour hotline {number}.").format(number=self.number("kemlu_pwni"))
+
+    def number(self, cid: str) -> str:
+        """A contact's first phone number, as content/contacts.yaml writes it."""
+        c = self.content.contacts.get(cid)
+        if not c:
+            return ""
+        return next((ln["value"] for ln in c["lines"] if any(ch.isdigit() for ch in ln["value"])), "")
+
+    def sos_row(self, t: Turn) -> list[Button]:
+        return [Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]
+
+
+def _pack(blocks: list[str], rows: list[list[Button]], limit: int = 900) -> list[Reply]:
+    replies: list[Reply] = []
+    current = ""
+    for b in blocks:
+        if current and len(current) + 2 + len(b) > limit:
+            replies.append(Reply(current, source=SOURCE + ":contacts"))
+            current = b
+        else:
+            current = (current + "\n\n" + b) if current else b
+    replies.append(Reply(current, rows, SOURCE + ":contacts"))
+    return replies

@@ -1,0 +1,77 @@
+"""Typed answers to the bot's own question: "iya", "ga tau", "untuk anak saya", "2".
+
+When the bot's last message had buttons (a yes/no question of the guided check, "where are you
+now?", "who is this for?", a quiz), the engine keeps them in the session as options: the
+button data, what the button means (a kind: yes, no, unknown, reporter:family, location:abroad,
+...) and its label. A short typed message that means the same as one option is read as a tap on
+it. The phrases for each kind are content (content/intents.yaml `short_answers`), so editors can
+add "nggih" or "muhun" without code.
+"""
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from bot.engine.text import tokens
+
+MAX_WORDS = 6  # longer messages are questions or stories, not answers to a button
+FILLERS = frozenset("kak min mas mbak bang pak bu dong deh sih aja saja ya yah kok nih tuh lah please pls sir".split())
+LETTERS = "abcdefgh"
+LABEL_MATCH = 88.0  # typed text this close to a button's label is that button
+
+
+class ShortAnswers:
+    def __init__(self, phrases_by_kind: dict[str, list[str]], table: dict[str, str]) -> None:
+        self.table = table
+        self.phrases: list[tuple[tuple[str, ...], str]] = []
+        for kind, phrases in (phrases_by_kind or {}).items():
+            for p in phrases:
+                words = tuple(tokens(str(p), table))
+                if words:
+                    self.phrases.append((words, kind))
+        self.phrases.sort(key=lambda pk: -len(pk[0]))  # "tidak tahu" before "tidak"
+
+    def kind_of(self, words: list[str]) -> str | None:
+        """What a short message (or a button label) means, if it is one of the known answers."""
+        core = tuple(w for w in words if w not in FILLERS) or tuple(words)
+        if not core or len(core) > MAX_WORDS:
+            return None
+        for phrase, kind in self.phrases:
+            if core == phrase:
+                return kind
+        # "iya bener", "belum kak pernah", "untuk anak saya yang kedua": the longest known phrase
+        # at the start decides, when the rest is short
+        for phrase, kind in self.phrases:
+            if len(phrase) < len(core) and core[: len(phrase)] == phrase and len(core) - len(phrase) <= 2:
+                return kind
+        return None
+
+    def label_kind(self, label: str) -> str | None:
+        words = tokens(label, self.table)
+        return self.kind_of(words) if len(words) <= 4 else None
+
+    def pick(self, words: list[str], options: list[list[str]], country: str | None = None) -> str | None:
+        """The data of the option this typed message names, or None."""
+        if not options or not words or len(words) > MAX_WORDS:
+            return None
+        kinds = [kind for _, kind, _ in options]
+        kind = self.kind_of(words)
+        if country and any(k == "location:abroad" for k in kinds) and kind in (None, "location:abroad"):
+            kind = "location:abroad"  # "sudah di kamboja": abroad, and the country is noted
+        if kind:
+            hits = [data for data, k, _ in options if k == kind]
+            if len(hits) == 1:
+                return hits[0]
+        core = [w for w in words if w not in FILLERS]
+        if len(core) == 1:
+            w = core[0]
+            if w.isdigit() and 1 <= int(w) <= len(options):  # "2": the second button
+                return options[int(w) - 1][0]
+            if len(w) == 1 and w in LETTERS[: len(options)] and all(k.startswith("quiz") for k in kinds):
+                return options[LETTERS.index(w)][0]  # "b" at a quiz
+        text = " ".join(core)
+        if len(text) >= 4:
+            best = max(options, key=lambda o: fuzz.token_set_ratio(text, " ".join(tokens(o[2], self.table))))
+            label = " ".join(tokens(best[2], self.table))
+            if fuzz.token_set_ratio(text, label) >= LABEL_MATCH and fuzz.ratio(text, label) >= 60:
+                return best[0]
+        return None
