@@ -298,3 +298,258 @@ def test_numbers_from_contacts_and_urls_are_fine(content_copy, content):
     _rw(f, mutate)
     _, problems = check_content(content_copy)
     assert [p for p in _errors(problems, "modules/help.yaml") if "phone number" in p.message] == []
+
+
+# ------------------------------------------------------------------ answers.yaml, conversation.yaml
+ANSWER_IDS = {
+    "passport_held", "documents", "check_company", "placement_fee", "contract", "ktp_photo", "min_age",
+    "domestic_worker_malaysia", "tourist_visa", "scam_compound_job", "magang", "fishing_boat",
+    "middle_east_visit_visa", "report_prepare", "victim_punished", "after_rescue", "unpaid_wages",
+    "repatriation_cost", "family_at_home", "lost_contact", "body_repatriation", "phone_checked",
+}
+
+
+def _answer(d, aid="passport_held"):
+    return d["answers"][aid]
+
+
+def test_answers_and_conversation_are_loaded(content):
+    assert set(content.answers) == ANSWER_IDS
+    a = content.answers["passport_held"]
+    assert a["module"] == "recruiter" and set(a["text"]) == {"id", "en"}
+    assert all(len(a["questions"][lang]) >= 5 for lang in ("id", "en"))
+    conv = content.conversation
+    assert set(conv) == {"smalltalk", "self_harm", "departing", "followups"}
+    assert len(conv["smalltalk"]["fallback"]["texts"]) >= 3
+    assert set(conv["followups"]["verdict"]) == {"high", "medium", "low"}
+    assert "{languages}" in conv["smalltalk"]["language_unsupported"]["text"]["id"]
+
+
+def test_shipped_answers_keep_the_safety_rules(content):
+    """The Kemlu hotline is a phone line; nothing is called safe; WhatsApp numbers in +62 form."""
+    texts = [a["text"] for a in content.answers.values()]
+
+    def walk(v):
+        if isinstance(v, dict):
+            if set(v) == {"id", "en"} and all(isinstance(x, str) for x in v.values()):
+                texts.append(v)
+            else:
+                for x in v.values():
+                    walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(content.conversation)
+    for t in texts:
+        for s in t.values():
+            low = s.lower()
+            assert "whatsapp +62 812-9007-0027" not in low and "whatsapp 0812" not in low, s
+            assert "0811-8080-141" not in s and "08111-129-129" not in s, s  # +62 form for WhatsApp
+            assert " aman." not in low and " safe." not in low and "is safe" not in low, s
+
+
+def test_answer_contact_must_exist(content_copy):
+    lines = _rw(content_copy / "answers.yaml", lambda d: _answer(d).__setitem__("contacts", ["nomor_karangan"]))
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "nomor_karangan" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "- nomor_karangan")
+
+
+def test_answer_button_to_missing_node(content_copy):
+    def mutate(d):
+        _answer(d)["buttons"] = [{"label": {"id": "Ke sini", "en": "Here"}, "node": "help:tidak_ada"}]
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "tidak_ada" in p.message]
+    assert errs and "has no node" in errs[0].message
+    assert errs[0].line == _line_of(lines, "help:tidak_ada")
+
+
+def test_answer_button_to_missing_module_and_module_of_node(content_copy):
+    def mutate(d):
+        _answer(d)["buttons"] = [
+            {"label": {"id": "A", "en": "A"}, "module": "modul_hilang"},
+            {"label": {"id": "B", "en": "B"}, "node": "modul_lain:intro"},
+        ]
+        _answer(d, "documents")["module"] = "modul_ketiga"
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = _errors(problems, "answers.yaml")
+    for needle in ("modul_hilang", "modul_lain", "modul_ketiga"):
+        hit = [p for p in errs if needle in p.message]
+        assert hit and hit[0].line == _line_of(lines, needle), needle
+
+
+def test_answer_button_unknown_tool(content_copy):
+    def mutate(d):
+        _answer(d)["buttons"] = [{"label": {"id": "Cek", "en": "Check"}, "tool": "registry"}]
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    problems = full_check(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "'registry'" in p.message]
+    assert errs and "registry_lookup" in errs[0].message  # the known names are listed
+    assert [i + 1 for i, ln in enumerate(lines) if ln.strip() == "tool: registry"] == [errs[0].line]
+
+
+def test_answer_button_with_two_targets_is_a_schema_error(content_copy):
+    def mutate(d):
+        _answer(d)["buttons"] = [{"label": {"id": "Dua", "en": "Two"}, "module": "help", "tool": "offer_check" + ""}]
+        _answer(d)["buttons"][0]["label"]["id"] = MARK
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "buttons/0" in p.message]
+    assert errs
+    assert _line_of(lines, MARK) - 2 <= errs[0].line <= _line_of(lines, MARK)
+
+
+def test_answer_text_missing_translation(content_copy):
+    lines = _rw(content_copy / "answers.yaml", lambda d: _answer(d).__setitem__("text", {"id": MARK + " tanpa terjemahan"}))
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "'en'" in p.message]
+    assert errs and errs[0].line in (_line_of(lines, MARK) - 1, _line_of(lines, MARK))
+
+
+def test_answer_text_over_600_is_an_error(content_copy):
+    lines = _rw(content_copy / "answers.yaml", lambda d: _answer(d)["text"].__setitem__("en", "PANJANG " + "x" * 600))
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "600" in p.message]
+    assert [p.line for p in errs] == [_line_of(lines, "PANJANG")]
+    assert not [p for p in problems if p.file == "answers.yaml" and p.severity == "warning" and "600" in p.message]
+
+
+def test_answer_takes_no_placeholder(content_copy):
+    lines = _rw(content_copy / "answers.yaml", lambda d: _answer(d)["text"].__setitem__("en", MARK + " call {number}"))
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "{number}" in p.message]
+    assert errs and errs[0].line == _line_of(lines, MARK)
+
+
+def test_answer_needs_three_questions_per_language(content_copy):
+    def mutate(d):
+        _answer(d)["questions"]["en"] = [MARK + " one", "two"]
+        del _answer(d, "documents")["questions"]["id"]
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = _errors(problems, "answers.yaml")
+    few = [p for p in errs if "only 2 question" in p.message and "'en'" in p.message]
+    assert few and few[0].line == _line_of(lines, MARK) - 1  # the "en:" key just above
+    missing = [p for p in errs if "no questions in 'id'" in p.message]
+    assert missing
+    documents = _line_of(lines, "  documents:")
+    assert documents < missing[0].line < documents + 4  # its "questions:" key
+
+
+def test_same_question_in_two_answers(content_copy):
+    def mutate(d):
+        _answer(d, "documents")["questions"]["en"].append("Can the agent keep my passport?")
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "also a question of answer 'passport_held'" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "- Can the agent keep my passport?")
+
+
+def test_a_new_language_without_questions_is_a_warning_not_an_error(content_copy):
+    _rw(content_copy / "settings.yaml", lambda d: d["languages"].append("jv"))
+    _, problems = check_content(content_copy)
+    about_questions = [p for p in problems if p.file == "answers.yaml" and "questions in 'jv'" in p.message]
+    assert [p.severity for p in about_questions] == ["warning"]
+    # its texts are still errors, in both files
+    assert any(p.file == "answers.yaml" and "'jv'" in p.message and p.severity == "error" for p in problems)
+    assert any(p.file == "conversation.yaml" and "'jv'" in p.message and p.severity == "error" for p in problems)
+
+
+def test_conversation_contact_must_exist(content_copy):
+    def mutate(d):
+        d["self_harm"]["contacts"] = ["nomor_karangan"]
+        d["smalltalk"]["human_contacts"] = ["kp2mi", "kontak_hilang"]
+
+    lines = _rw(content_copy / "conversation.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = _errors(problems, "conversation.yaml")
+    for needle in ("nomor_karangan", "kontak_hilang"):
+        hit = [p for p in errs if needle in p.message]
+        assert hit and hit[0].line == _line_of(lines, "- " + needle), needle
+
+
+def test_conversation_text_missing_translation(content_copy):
+    lines = _rw(content_copy / "conversation.yaml", lambda d: d["smalltalk"]["thanks"].__setitem__("text", {"id": MARK + " makasih"}))
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "conversation.yaml") if "'en'" in p.message]
+    assert errs and errs[0].line in (_line_of(lines, MARK) - 1, _line_of(lines, MARK))
+
+
+def test_conversation_length_counts_the_filled_placeholder(content_copy):
+    """595 characters as written, over 600 once {languages} is filled in."""
+    text = "PANJANG {languages} " + "y" * 575
+
+    def mutate(d):
+        d["smalltalk"]["language_unsupported"]["text"]["en"] = text
+
+    assert len(text) <= 600
+    lines = _rw(content_copy / "conversation.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "conversation.yaml") if "600" in p.message]
+    assert [p.line for p in errs] == [_line_of(lines, "PANJANG")]
+
+
+def test_conversation_placeholders(content_copy):
+    def mutate(d):
+        d["followups"]["verdict"]["high"]["en"] = MARK + " {level} risk"
+        d["smalltalk"]["language_unsupported"]["text"]["id"] = "TANPA_PLACEHOLDER hanya bahasa ini"
+
+    lines = _rw(content_copy / "conversation.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = _errors(problems, "conversation.yaml")
+    unknown = [p for p in errs if "{level}" in p.message]
+    assert unknown and unknown[0].line == _line_of(lines, MARK)
+    missing = [p for p in errs if "{languages}" in p.message and "missing" in p.message]
+    assert missing and missing[0].line == _line_of(lines, "TANPA_PLACEHOLDER")
+
+
+def test_conversation_missing_part_is_a_schema_error(content_copy):
+    _rw(content_copy / "conversation.yaml", lambda d: d["followups"].pop("verdict"))
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "conversation.yaml") if "verdict" in p.message]
+    assert errs and errs[0].line > 0
+
+
+def test_answers_and_conversation_files_are_required(content_copy):
+    (content_copy / "answers.yaml").unlink()
+    (content_copy / "conversation.yaml").unlink()
+    _, problems = check_content(content_copy)
+    for f in ("answers.yaml", "conversation.yaml"):
+        assert any(p.file == f and "missing" in p.message and p.severity == "error" for p in problems), f
+
+
+def test_whatsapp_number_in_plus62_form_matches_its_0_form(content_copy):
+    """contacts.yaml may hold 0811-8080-141; texts write it +62 811-8080-141 (same number)."""
+    def mutate(d):
+        _answer(d)["text"]["en"] = MARK + " WhatsApp +62 811-8080-141 or +62 811-9999-141"
+
+    lines = _rw(content_copy / "answers.yaml", mutate)
+    _, problems = check_content(content_copy)
+    errs = [p for p in _errors(problems, "answers.yaml") if "phone number" in p.message]
+    assert len(errs) == 1 and "+62 811-9999-141" in errs[0].message
+    assert errs[0].line == _line_of(lines, MARK)
+
+
+def test_fallback_examples_are_questions_the_bot_answers(content):
+    """The example questions the "did not understand" replies suggest really get an answer."""
+    import re
+
+    asked = {" ".join(q.lower().split()).strip(" ?!.") for a in content.answers.values() for qs in a["questions"].values() for q in qs}
+    examples = [
+        m.group(1)
+        for t in content.conversation["smalltalk"]["fallback"]["texts"]
+        for s in t.values()
+        for m in re.finditer(r'"([^"]+)"', s)
+    ]
+    assert len(examples) >= 2 * 3 * 2
+    for e in examples:
+        assert " ".join(e.lower().split()).strip(" ?!.") in asked, e

@@ -33,6 +33,13 @@ def full_check(directory) -> list[Problem]:
                     problems.append(
                         Problem(rel, content.line(rel, "nodes", nid, *ref), f"tool {value!r} does not exist (known: {', '.join(sorted(names)) or 'none'})")
                     )
+    for aid, answer in content.answers.items():  # answers.yaml: a button may start a tool
+        for i, b in enumerate(answer.get("buttons", [])):
+            if "tool" in b and b["tool"] not in names:
+                problems.append(
+                    Problem("answers.yaml", content.line("answers.yaml", "answers", aid, "buttons", i, "tool"),
+                            f"tool {b['tool']!r} does not exist (known: {', '.join(sorted(names)) or 'none'})")
+                )
     for t in tools:
         problems.extend(t.validate_content(content))
     return problems

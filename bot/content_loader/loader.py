@@ -32,6 +32,8 @@ FILE_KINDS: list[tuple[str, str, bool]] = [  # (glob, $defs name, required)
     ("redflags.yaml", "redflags_file", False),
     ("recruiter_check.yaml", "recruiter_check_file", False),
     ("examples.yaml", "examples_file", False),
+    ("answers.yaml", "answers_file", True),
+    ("conversation.yaml", "conversation_file", True),
 ]
 
 SOFT_LIMIT = 600  # characters: a lesson message for a phone screen
@@ -43,6 +45,12 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 DATE_DIGITS_RE = re.compile(r"(19|20)\d{6}")
+# answers.yaml and conversation.yaml: every text at most SOFT_LIMIT characters as the person
+# reads it (an error there, not a warning), and no placeholders except these.
+STRICT_LENGTH_FILES = ("answers.yaml", "conversation.yaml")
+CONVERSATION_PLACEHOLDERS = {("smalltalk", "language_unsupported", "text"): {"languages"}}
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+MIN_QUESTIONS = 3  # per language, for each answer of answers.yaml
 
 
 @dataclass
@@ -62,6 +70,8 @@ class Content:
     lines: dict[str, dict[tuple, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     module_files: dict[str, str] = field(default_factory=dict)  # module id -> relpath
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # answers.yaml: id -> answer, in file order
+    conversation: dict[str, Any] = field(default_factory=dict)  # conversation.yaml as parsed
 
     @property
     def default_language(self) -> str:
@@ -212,6 +222,8 @@ def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]
         lines=lines,
         warnings=[p for p in problems if p.severity != "error"],
         module_files=module_files,
+        answers=dict((files.get("answers.yaml") or {}).get("answers") or {}),
+        conversation=dict(files.get("conversation.yaml") or {}),
     )
     return content, problems
 
@@ -261,6 +273,9 @@ class _Checker:
         for name in ("menu", "language"):
             if "intents.yaml" in self.files and name not in intents:
                 self.err("intents.yaml", ("intents",), f"the {name!r} intent is required")
+        module_nodes = {m["id"]: set(m["nodes"]) for m in modules.values()}
+        self.check_answers(module_nodes, set(contacts))
+        self.check_conversation(set(contacts))
 
     # -- texts: every language present, lengths ---------------------------------------------
     def is_text(self, v: Any) -> bool:
@@ -283,7 +298,7 @@ class _Checker:
                     self.err(rel, path + (lang,), f"button label is {n} characters (limit {LABEL_LIMIT})")
                 elif n > HARD_LIMIT:
                     self.err(rel, path + (lang,), f"message is {n} characters (Telegram's limit is {HARD_LIMIT})")
-                elif n > SOFT_LIMIT and not is_label:
+                elif n > SOFT_LIMIT and not is_label and rel not in STRICT_LENGTH_FILES:  # an error there
                     self.err(rel, path + (lang,), f"message is {n} characters; keep lessons under about {SOFT_LIMIT}", "warning")
             return
         if isinstance(v, dict):
@@ -310,6 +325,8 @@ class _Checker:
                     known.add(d)
                     if d.startswith("62"):
                         known.add("0" + d[2:])
+                    elif d.startswith("0"):  # 0811-... and +62 811-... are the same number
+                        known.add("62" + d[1:])
 
         def is_known(digits: str) -> bool:
             return any(digits in k or k in digits for k in known if len(k) >= 7) or digits in known
@@ -332,6 +349,94 @@ class _Checker:
                 if len(digits) >= 7 and not DATE_DIGITS_RE.fullmatch(digits) and not is_known(digits):
                     self.err(rel, path, f"{m.group().strip()!r} looks like a phone number that is not in contacts.yaml; "
                              "add it there with its source and date, or remove it")
+
+    # -- answers.yaml and conversation.yaml ----------------------------------------------------
+    def rendered(self, s: str) -> str:
+        """A text as the person reads it: placeholders filled with their longest usual value."""
+        names = (self.files.get("settings.yaml") or {}).get("language_names") or {}
+        return s.replace("{languages}", ", ".join(names.get(code, code) for code in self.languages)).strip()
+
+    def check_short_text(self, rel: str, path: tuple, text: dict[str, str], allowed: set[str]) -> None:
+        """At most SOFT_LIMIT characters as read, and only the placeholders the engine fills."""
+        for lang, s in text.items():
+            for m in PLACEHOLDER_RE.finditer(s):
+                if m.group(1) not in allowed:
+                    ok = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
+                    self.err(rel, path + (lang,), f"placeholder {m.group()!r} is not filled in here (allowed: {ok})")
+            if PLACEHOLDER_RE.sub("", s).count("{") or PLACEHOLDER_RE.sub("", s).count("}"):
+                self.err(rel, path + (lang,), "a lone '{' or '}': write placeholders as {name}, and no other braces")
+            n = len(self.rendered(s))
+            if n > SOFT_LIMIT:
+                self.err(rel, path + (lang,), f"message is {n} characters as the person reads it; the limit here is {SOFT_LIMIT}")
+        for name in sorted(allowed):
+            for lang, s in text.items():
+                if "{" + name + "}" not in s:
+                    self.err(rel, path + (lang,), f"the {{{name}}} placeholder is missing: the engine fills it in")
+
+    def check_contact_ids(self, rel: str, path: tuple, ids: list[Any], contact_ids: set[str]) -> None:
+        for i, cid in enumerate(ids):
+            if cid not in contact_ids:
+                self.err(rel, path + (i,), f"contact {cid!r} is not in contacts.yaml")
+
+    def check_answers(self, module_nodes: dict[str, set[str]], contact_ids: set[str]) -> None:
+        rel = "answers.yaml"
+        answers = (self.files.get(rel) or {}).get("answers") or {}
+        # a language no answer has questions in yet (just added to settings.yaml): say it once
+        has_lang = {lang for a in answers.values() for lang in a["questions"]}
+        for lang in self.languages:
+            if answers and lang not in has_lang:
+                self.err(rel, ("answers",), f"no answer has questions in {lang!r}: free text in that language will not reach the answers", "warning")
+        asked: dict[str, str] = {}  # a question, folded -> the answer it belongs to
+        for aid, a in answers.items():
+            p = ("answers", aid)
+            if a["module"] not in module_nodes:
+                self.err(rel, p + ("module",), f"module {a['module']!r} does not exist")
+            for lang in self.languages:
+                qs = a["questions"].get(lang)
+                if qs is None:
+                    if lang in has_lang:
+                        self.err(rel, p + ("questions",), f"no questions in {lang!r}: write at least {MIN_QUESTIONS} ways people ask this")
+                elif len(qs) < MIN_QUESTIONS:
+                    self.err(rel, p + ("questions", lang), f"only {len(qs)} question(s) in {lang!r}: write at least {MIN_QUESTIONS} ways people ask this")
+            for lang, qs in a["questions"].items():
+                for i, q in enumerate(qs):
+                    key = " ".join(q.lower().split()).strip(" ?!.")
+                    other = asked.setdefault(key, aid)
+                    if other != aid:
+                        self.err(rel, p + ("questions", lang, i), f"question {q!r} is also a question of answer {other!r}: the bot cannot tell which to give")
+            self.check_short_text(rel, p + ("text",), a["text"], set())
+            self.check_contact_ids(rel, p + ("contacts",), a.get("contacts", []), contact_ids)
+            for i, b in enumerate(a.get("buttons", [])):
+                bp = p + ("buttons", i)
+                if "module" in b and b["module"] not in module_nodes:
+                    self.err(rel, bp + ("module",), f"button points to module {b['module']!r}, which does not exist")
+                if "node" in b:
+                    mid, _, nid = b["node"].partition(":")
+                    if mid not in module_nodes:
+                        self.err(rel, bp + ("node",), f"button points to {b['node']!r}: module {mid!r} does not exist")
+                    elif nid not in module_nodes[mid]:
+                        self.err(rel, bp + ("node",), f"button points to {b['node']!r}: module {mid!r} has no node {nid!r}")
+
+    def check_conversation(self, contact_ids: set[str]) -> None:
+        rel = "conversation.yaml"
+        conv = self.files.get(rel)
+        if not conv:
+            return
+        self.check_contact_ids(rel, ("smalltalk", "human_contacts"), conv["smalltalk"]["human_contacts"], contact_ids)
+        for card in ("self_harm", "departing"):
+            self.check_contact_ids(rel, (card, "contacts"), conv[card]["contacts"], contact_ids)
+
+        def walk(v: Any, path: tuple) -> None:
+            if self.is_text(v):
+                self.check_short_text(rel, path, v, CONVERSATION_PLACEHOLDERS.get(path, set()))
+            elif isinstance(v, dict):
+                for k, x in v.items():
+                    walk(x, path + (k,))
+            elif isinstance(v, list):
+                for i, x in enumerate(v):
+                    walk(x, path + (i,))
+
+        walk(conv, ())
 
     # -- contacts ----------------------------------------------------------------------------
     def check_contacts(self, contacts: dict[str, Any]) -> None:
