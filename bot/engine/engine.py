@@ -33,7 +33,7 @@ from bot.engine.contacts import ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import Button, Event, Reply
-from bot.engine.intents import EMERGENCY, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
+from bot.engine.intents import EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.said import Said
 from bot.engine.session import SETTABLE, Context, Session
 from bot.engine.short_answers import ShortAnswers
@@ -282,17 +282,19 @@ class Engine:
         if answered is not None:
             return answered
 
+        # a pasted job ad goes to the offer check whatever the conversation was doing
+        claimed = self._claimed_by_tool(t)
+        if claimed:
+            return claimed
+
         ctx = s.fresh_context()
-        if ctx is not None and m.scores.get("followup", 0.0) >= THRESHOLD and len(said) <= 12:
+        if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
 
         if s.tool:
             out = self._tool_call(t, s.tool, lambda tool, c: tool.on_text(c, said.text))
             if out is not None:
                 return out
-        claimed = self._claimed_by_tool(t)
-        if claimed:
-            return claimed
 
         if m.intent == "departing" or m.scores.get("departing", 0.0) >= THRESHOLD + 10:
             if m.country:
@@ -404,6 +406,17 @@ class Engine:
             if d is not None:
                 out.append([b.data, kind, b.label])
         return out[:12]
+
+    def _is_followup(self, m: Match, ctx: Context) -> bool:
+        """A question about the last result: follow-up words, and no new topic of its own. Right
+        after a check, a short question about the agent or the offer ("kalau agennya bilang
+        resmi?") is about that result too."""
+        if m.scores.get("followup", 0.0) < THRESHOLD or m.country or len(m.words) > 12:
+            return False
+        if m.intent in ("followup", UNKNOWN) or m.intent in GENERIC_INTENTS:
+            return True
+        checked = ctx.kind in ("offer", "recruiter_check", "registry")
+        return checked and m.intent in ("fake_offer", "recruiter") and len(m.words) <= 7
 
     def _followup(self, t: Turn, ctx: Context) -> list[Reply]:
         self._count("intent", "followup")
