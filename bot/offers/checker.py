@@ -13,7 +13,14 @@ for a long ad. How a text is read:
    are also found inside longer glued words ("kerjadikamboja").
 4. Negation ("tanpa biaya pendaftaran"), the advertiser's own warnings ("Waspada penipuan yang
    menjanjikan berangkat tanpa tes") and the abroad/domestic context are applied.
-5. Pay is read in any written form and compared with the content's thresholds.
+5. Pay is read in any written form and compared with the content's thresholds; an amount right
+   after "biaya", "DP", "minta"... is a fee, not pay.
+6. One rule decides the level (_decide): good signs lower the score but never take the level
+   below a red flag's severity (its min_risk, the level its weight reaches alone, or medium for
+   the scam-compound pattern), because anyone can paste "P3MI, job order, visa kerja, BPJS".
+
+check() returns a frozen OfferAnalysis; looks_like_offer() tells an ad (pasted, forwarded, one
+line long, or asked about with its details) from a question, a request or a story.
 """
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from operator import add
 from itertools import accumulate, compress, count
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -45,7 +52,35 @@ _AMOUNT_START = re.compile(r"\d(?<![\d.,+]\d)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _THOUSANDS_DECIMALS = re.compile(r"(\d{1,3}(?:[.,]\d{3})+)[.,](\d{1,2})")
 _SEPARATOR = re.compile(r"[.,]")
+_FLAG_EMOJI = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
 _PHONE = re.compile(r"(?<![\d])(?:\+?62|0)\s?8\d{1,2}[\s.-]?\d{3,4}[\s.-]?\d{2,5}|(?<![\d])08\d{0,2}x{2,}|wa\.me/|t\.me/")
+
+# --------------------------------------------------------------------------------------------
+# rules that are structure, not weights. content/redflags.yaml defines the flags; these say how
+# some of them relate, and `content check` (rules.validate_redflags) makes sure each id exists.
+# --------------------------------------------------------------------------------------------
+# The scam-compound pattern (reference sheet B1 items 1-2, seed 002): an operator, CS, admin,
+# marketing, crypto... job in a country where the compounds are. Good signs are words anyone can
+# paste, so this pair keeps an offer at least medium whatever else the ad says (see _decide).
+COMPOUND_PLACE_FLAGS = frozenset({"no_legal_placement", "scam_region"})
+COMPOUND_JOB_FLAGS = frozenset({"compound_job", "scam_work"})
+# A good sign is void next to the red flag that says its opposite: "work permit arranged there"
+# beside a tourist visa is not a work visa, "tanpa biaya" beside "potong gaji" is not free.
+CONTRADICTED_BY: dict[str, frozenset[str]] = {
+    "work_visa": frozenset({"tourist_visa"}),
+    "contract_before": frozenset({"no_contract"}),
+    "zero_cost": frozenset({"upfront_fee", "debt_salary_cut", "personal_account", "internship_fee"}),
+    "proper_selection": frozenset({"guaranteed_no_test"}),
+    "disnaker": frozenset({"no_disnaker"}),
+}
+# The flags whose words name the work itself (CS, ART, ABK, LC, magang...): with a place, they
+# make a question carry an offer's details (looks_like_offer).
+JOB_FLAGS = frozenset({
+    "compound_job", "scam_work", "domestic_work", "fishing_boat", "internship_fee",
+    "sexual_exploitation", "entertainment_job",
+})
+STRUCTURE_IDS = COMPOUND_PLACE_FLAGS | COMPOUND_JOB_FLAGS | JOB_FLAGS | set(CONTRADICTED_BY) | {
+    f for fs in CONTRADICTED_BY.values() for f in fs}
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,28 +141,61 @@ def words_of(text: str) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------------------------
-# results
+# results: what crosses from the checker into render, the tool and the command line
 # --------------------------------------------------------------------------------------------
-@dataclass
-class Hit:
+Risk = Literal["low", "medium", "high"]
+
+
+def _higher(a: Risk, b: Risk) -> Risk:
+    return a if RISKS.index(a) >= RISKS.index(b) else b
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A red flag found in an ad. `snippet` quotes the person's own words ("" for a computed flag
+    with no single quotable word, such as no_company); start/end are its place in the ad (-1)."""
+
     id: str
+    severity: Risk  # the least level this flag keeps whatever else the ad says ("low": a soft sign)
+    weight: float
     snippet: str
     start: int
     end: int
 
 
-@dataclass
-class Result:
-    risk: str
+@dataclass(frozen=True, slots=True)
+class GoodSign:
+    """A good sign found in an ad: a claim the person still has to check (anyone can paste it)."""
+
+    id: str
+    weight: float
+    snippet: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfferAnalysis:
+    """One ad, checked. Flags are ordered most serious first (severity, then weight, then the
+    order of content/redflags.yaml)."""
+
+    level: Risk
     score: float
-    flags: list[Hit] = field(default_factory=list)
-    positives: list[Hit] = field(default_factory=list)
+    flags: tuple[Flag, ...] = ()
+    positives: tuple[GoodSign, ...] = ()
     abroad: bool = False
-    pay_idr: float | None = None  # the highest monthly pay read, in rupiah (rough)
+    country: str | None = None  # ISO code of the destination read (the most serious one), if any
+    pay_idr: float | None = None  # the highest monthly pay read, in rupiah (rough, never shown)
+
+    @property
+    def found_no_flags(self) -> bool:
+        """The only case in which an answer may say it found no warning signs."""
+        return not self.flags
 
     def as_json(self) -> dict[str, Any]:
+        """The command line's output (`python -m bot check-offer`); its field names are kept."""
         return {
-            "risk": self.risk,
+            "risk": self.level,
             "score": round(self.score, 2),
             "flags": [{"id": h.id, "snippet": h.snippet} for h in self.flags],
             "positives": [{"id": h.id, "snippet": h.snippet} for h in self.positives],
@@ -157,6 +225,119 @@ class _Text:
     ends: list[int]
     breaks: list[int]  # clause-break count before each token (for negation windows)
     negs: list[int]  # negs[j]: how many of toks[:j] can start a negator (to skip _negated's work)
+
+
+@dataclass
+class _Found:
+    """What analyse() finds in one ad, before any decision."""
+
+    found: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # sign id -> spans
+    places: list[tuple[str | None, str | None, int, int]] = field(default_factory=list)  # (flag, code, start, end)
+    abroad: bool = False
+    caution: set[int] = field(default_factory=set)  # sentences that are the advertiser's own warnings
+    sentence_of: Any = None
+    pay: list[tuple[float, int, int, bool]] = field(default_factory=list)  # amounts of pay (fees left out)
+    ad_words: int = 0
+    forwarded: int = 0
+    questions: int = 0
+
+
+# --------------------------------------------------------------------------------------------
+# telling an offer from a question or a story (looks_like_offer)
+# --------------------------------------------------------------------------------------------
+# "gaji UMK": the regional minimum wage, named instead of an amount in many domestic ads
+_WAGE_STANDARD = re.compile(r"(?<![a-z])(?:umk|umr|ump)(?![a-z])")
+# An amount right after these is a fee or a ransom, not pay ("agen minta 15 juta", "bayar 60jt")
+_FEE_BEFORE = re.compile(
+    r"(?<![a-z])(?:biaya|bayar|uang|dp|jaminan|minta|nagih|tebusan|ditebus|deposit|fee|ransom|asks?|asking|"
+    r"wants?|charges?|modal|pinjam|utang|hutang)\W+(?:\w+\W+){0,2}$"
+)
+# A question this long is a pasted ad that happens to ask "Apakah Anda siap...?"
+QUESTION_MAX_CHARS = 300
+# Words of a story about what happened to someone ("ternyata", "disekap", "kabur", "turned out"):
+# an ad does not tell how it went. One strong word, or three weak ones ("dulu", "tahun lalu",
+# "katanya"), make a story. Words that ads use too ("sampai sana langsung kerja", "on arrival")
+# are left out. (They live here, not in content/redflags.yaml, because content/schema.json has
+# no field for them yet.)
+_STORY_STRONG = [
+    "ternyata", "rupanya", "dijanjikan", "disekap", "dikurung", "dipukul", "dipukuli", "mukul", "memukul",
+    "disiksa", "dianiaya", "dijual", "kabur", "melarikan diri", "disita", "dipulangkan",
+    "tidak bisa pulang", "ga bisa pulang", "gak bisa pulang", "nggak bisa pulang", "tak bisa pulang",
+    "tidak boleh pulang", "ga boleh pulang", "gak boleh pulang", "tidak boleh turun", "ga boleh turun",
+    "gak boleh turun", "tidak boleh keluar", "ga boleh keluar", "gak boleh keluar",
+    "tidak bisa dihubungi", "ga bisa dihubungi", "gak bisa dihubungi", "susah dihubungi", "hilang kontak",
+    "tidak ada kabar", "ga ada kabar", "gak ada kabar", "belum dibayar", "sudah pulang", "udah pulang",
+    "turned out", "when he arrived", "when she arrived", "when they arrived", "when i arrived",
+    "was forced", "were forced", "was taken", "were taken", "escaped", "ran away", "locked up",
+    "was beaten", "were beaten", "can't come home", "cannot come home", "couldn't leave", "could not leave",
+    "kept her passport", "kept his passport", "kept my passport", "get home", "got home",
+    # someone in danger now (the engine has already answered with help; an offer check would be noise)
+    "dipaksa", "diculik", "dikunci", "nyiksa", "tebusan", "ditebus", "ga bisa keluar", "gak bisa keluar",
+    "tidak bisa keluar", "ga dikasih keluar", "gak digaji", "ga digaji", "tidak digaji", "ga dibayar",
+    "gak dibayar", "tidak dibayar", "meninggal", "kecelakaan", "ga kirim kabar", "gak kirim kabar",
+    "forced", "force me", "force us", "locked", "trapped", "being held", "ransom", "beat people", "beaten",
+    "threaten", "kidnapped", "crying", "scared",
+]
+_STORY_WEAK = [
+    "dulu", "tahun lalu", "bulan lalu", "minggu lalu", "waktu itu", "saat itu", "kemarin", "katanya",
+    "dia bilang", "sekarang dia", "trauma", "korban", "pinjam sana sini",
+    "last year", "last month", "back then", "went to", "took a job", "victim", "now he", "now she",
+]
+
+
+def _story_regex() -> re.Pattern:
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\W+") for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(rf"(?<![a-z])(?:({alt(_STORY_STRONG)})|({alt(_STORY_WEAK)}))(?![a-z])")
+
+
+_STORY = _story_regex()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReading:
+    """What looks_like_offer() decides from (see is_offer)."""
+
+    words: int
+    place: bool  # a named foreign place ("luar negeri" alone is not one)
+    pay: bool  # an amount of pay, or a wage standard ("gaji UMK"); a fee ("biaya 15jt") is not pay
+    job: bool  # words of the work itself (CS, admin, ART, ABK, LC, magang...)
+    contact: bool  # a phone number, WhatsApp, Telegram, DM
+    phone: bool  # a phone number or a wa.me / t.me link
+    company: bool  # "PT ...", "CV ..."
+    flags: int  # other red flags
+    positives: int
+    ad_words: int  # lowongan, loker, dicari, hiring...
+    forwarded: bool
+    question: bool  # a short text with a question word or a question mark
+    story: int  # story words: a strong one counts 3, a weak one 1
+
+    @property
+    def is_offer(self) -> bool:
+        """1. A word or two ("menu", "amankah?", "loker kamboja") is not an offer.
+        2. A story about what happened to someone is not, unless it carries a phone number or is
+           forwarded (then it is an ad that happens to use such words).
+        3. A question is checked only when it carries an offer: an offer word (loker, tawaran,
+           nawarin, job...), where, and the pay or the job ("loker kamboja gaji 15jt aman ga?");
+           "tolong lihatin lowongan ini kak" and "biaya ke Taiwan 15 juta wajar ga?" are not.
+        4. Anything else is an offer when it has an ad word, an amount, a job or two signs, two
+           of the details an offer has, and something beyond the place (pay, job, contact,
+           company, a sign), so that a short ad ("dicari CS thailand gaji 20jt tiket
+           ditanggung") is checked and "diajak kerja di Laos, katanya kerjaan kantor" is not."""
+        if self.words < 3:
+            return False
+        if self.story >= 3 and not (self.phone or self.forwarded):
+            return False
+        if self.question:
+            return self.place and (self.pay or self.job) and self.ad_words > 0
+        details = sum((self.place, self.pay, self.job, self.contact, self.company, self.flags > 0,
+                       self.positives > 0, self.ad_words >= 2, self.forwarded))
+        # what an offer says beyond "work in X": "ditawarin kerja di Malaysia, gajinya gede" is
+        # a worry to answer with the lessons, not an ad to rate
+        substance = (self.pay or self.job or self.contact or self.company or self.forwarded
+                     or self.flags > 0 or self.positives > 0)
+        return (self.ad_words > 0 or self.pay or self.job or self.positives >= 2 or self.flags >= 2) and details >= 2 and substance
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,16 +389,23 @@ class OfferChecker:
                     for kw in kws or []:
                         self._add_phrase(kw, ("sign", sid))
 
-        self.place_flag: dict[str, str | None] = {}
+        # places: key ("place", flag or None, ISO code or None); an id that is not a two-letter
+        # code ("abroad": Eropa, Timur Tengah) only shows that the job is abroad
+        self.place_of: dict[str, tuple[str | None, str | None]] = {}  # glued name -> (flag, code)
+        self.place_by_code: dict[str, str | None] = {}  # ISO code -> flag (for flag emoji)
         glued: list[str] = []
         for p in r.get("places") or []:
             flag = p.get("flag")
+            pid = str(p.get("id") or "")
+            code = pid if len(pid) == 2 and pid.isalpha() and pid.isupper() else None
+            if code:
+                self.place_by_code[code] = flag
             for name in p.get("names") or []:
-                self._add_phrase(name, ("place", flag))
+                self._add_phrase(name, ("place", flag, code))
                 joined = "".join(words_of(name))
                 if len(joined) >= 6:
                     glued.append(joined)
-                    self.place_flag[joined] = flag
+                    self.place_of[joined] = (flag, code)
         glued.sort(key=len, reverse=True)
         # one group per first letter, "s(?:ihanoukville|egitigaemas|...)|k(?:...)": the engine then
         # tries a few dozen first letters at each character instead of every name, and picks the
@@ -245,7 +433,6 @@ class OfferChecker:
         for kws in (claim.get("question_words") or {}).values():
             for kw in kws or []:
                 self._add_phrase(kw, ("question",))
-        self.claim_min_chars = int(claim.get("min_chars", 80))
 
         self._neg_before = self._phrases((r.get("negators") or {}).values())
         self._neg_after = self._phrases((r.get("negators_after") or {}).values())
@@ -283,6 +470,7 @@ class OfferChecker:
                     self._fuzzy_choices[letter, n] = fits
 
         self._build_pay(r.get("pay") or {})
+        self._memo: tuple[str, _Text, _Found] | None = None  # the last ad read (claims() then on_text())
 
     # -- building -------------------------------------------------------------------------
     def _words(self, phrase: str) -> tuple[str, ...]:
@@ -553,17 +741,25 @@ class OfferChecker:
                 out.append((idr, start, m.end(), rate != 1.0))
         return out
 
+    def _is_fee(self, low: str, start: int) -> bool:
+        """An amount right after a fee word ("biaya 60jt", "minta 15 juta", "DP 10jt") is a
+        fee or a ransom, not pay, unless a pay word comes between ("bayar gaji 15jt")."""
+        m = _FEE_BEFORE.search(low, max(0, start - 30), start)
+        return m is not None and not (self._salary and self._salary.search(low, m.start(), start))
+
     # -- the check ------------------------------------------------------------------------
-    def analyse(self, text: str) -> tuple[_Text, dict[str, Any]]:
+    def analyse(self, text: str) -> tuple[_Text, _Found]:
+        """Read an ad and find every sign's words, the places, the pay and the claim words; no
+        decision yet (check() and looks_like_offer() decide)."""
+        memo = self._memo
+        if memo is not None and memo[0] == text:  # claims() then on_text() on the same text
+            return memo[1], memo[2]
         t = self._read(text or "")
         hits = self._phrase_hits(t)
-        abroad = False
-        caution_sentences: set[int] = set()
-        found: dict[str, list[tuple[int, int]]] = {}  # sign id -> [(char start, char end)]
-        places: list[tuple[str, int, int]] = []
-        ad_words = fwd = questions = 0
-
-        sentence_of = self._sentence_ids(t)
+        f = _Found()
+        found = f.found
+        places = f.places
+        sentence_of = f.sentence_of = self._sentence_ids(t)
         place_toks = {j for first, last, key in hits if key[0] == "place" for j in range(first, last + 1)}
         starts, ends, signs = t.starts, t.ends, self.signs
         for first, last, key in hits:
@@ -577,33 +773,38 @@ class OfferChecker:
             elif kind == "place":
                 if first > 0 and t.toks[first - 1] in self.not_place_after:
                     continue  # "bahasa Inggris" is a language
-                abroad = True
+                f.abroad = True
                 if key[1] and self._place_negated(t, first, place_toks):
                     continue  # "kami tidak menempatkan ke Kamboja, Myanmar atau Thailand"
-                if key[1]:
-                    places.append((key[1], cs, ce))
+                places.append((key[1], key[2], cs, ce))
             elif kind == "abroad":
-                abroad = True
+                f.abroad = True
             elif kind == "caution":
-                caution_sentences.add(sentence_of(cs))
+                f.caution.add(sentence_of(cs))
             elif kind == "ad":
-                ad_words += 1
+                f.ad_words += 1
             elif kind == "fwd":
-                fwd += 1
+                f.forwarded += 1
             elif kind == "question":
-                questions += 1
+                f.questions += 1
         # place names glued to other words: "kerjadikamboja"
         if self._glued_place is not None:
             for i, w in enumerate(t.toks):
                 if len(w) >= 9 and w not in self._index:
                     m = self._glued_place.search(w)
                     if m:
-                        abroad = True
-                        flag = self.place_flag.get(m.group())
-                        if flag:
-                            s = t.starts[i] + m.start()
-                            places.append((flag, s, s + len(m.group())))
-        for flag, cs, ce in places:
+                        f.abroad = True
+                        flag, code = self.place_of.get(m.group(), (None, None))
+                        s = t.starts[i] + m.start()
+                        places.append((flag, code, s, s + len(m.group())))
+        # flag emoji: "LOKER 🇰🇭 CS 15jt" (two regional-indicator letters spell the ISO code)
+        if not t.raw.isascii():
+            for m in _FLAG_EMOJI.finditer(t.raw):
+                code = "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in m.group())
+                if code in self.place_by_code:
+                    f.abroad = True
+                    places.append((self.place_by_code[code], code, m.start(), m.end()))
+        for flag, _code, cs, ce in places:
             if flag in self.signs:
                 found.setdefault(flag, []).append((cs, ce))
         # regular expressions from content
@@ -620,19 +821,12 @@ class OfferChecker:
                     found.setdefault(sign.id, []).append(m.span())
                     break
 
-        pay = self.read_pay(t, abroad)
-        if any(p[3] for p in pay):
-            abroad = True  # paid in a foreign currency
-        return t, {
-            "found": found,
-            "abroad": abroad,
-            "caution": caution_sentences,
-            "sentence_of": sentence_of,
-            "pay": pay,
-            "ad_words": ad_words,
-            "forwarded": fwd,
-            "questions": questions,
-        }
+        amounts = self.read_pay(t, f.abroad)
+        if any(p[3] for p in amounts):
+            f.abroad = True  # paid in a foreign currency
+        f.pay = [p for p in amounts if not self._is_fee(t.low, p[1])]
+        self._memo = (text, t, f)
+        return t, f
 
     @staticmethod
     def _sentence_ids(t: _Text):
@@ -641,9 +835,9 @@ class OfferChecker:
         ends = list(map(add, accumulate(map(len, pieces[:-1])), count()))
         return partial(bisect_left, ends)  # sentence_of(pos): how many sentence ends come before pos
 
-    def check(self, text: str) -> Result:
+    def check(self, text: str) -> OfferAnalysis:
         t, a = self.analyse(text)
-        found, abroad, caution, sentence_of = a["found"], a["abroad"], a["caution"], a["sentence_of"]
+        found, abroad, caution, sentence_of = a.found, a.abroad, a.caution, a.sentence_of
 
         flags: dict[str, tuple[int, int]] = {}
         positives: dict[str, tuple[int, int]] = {}
@@ -676,6 +870,8 @@ class OfferChecker:
             sign = self.signs[sid]
             if sign.kind != "positive":
                 continue
+            if not CONTRADICTED_BY.get(sid, frozenset()).isdisjoint(flags):
+                continue  # "visa kerja nanti diurus di sana" beside "visa turis" is no work visa
             # a good sign inside a red flag's words ("tanpa visa kerja", "tidak perlu ke disnaker") is not one
             for sp in sorted(spans):
                 if not inside_a_flag(sp):
@@ -683,7 +879,7 @@ class OfferChecker:
                     break
 
         # computed flags: pay, missing company
-        pay = a["pay"]
+        pay = a.pay
         top = max(pay, default=None)
         pay_with = any(f in flags for f in self.pay_with)
         for sid, sign in self.signs.items():
@@ -697,54 +893,105 @@ class OfferChecker:
                 if not _COMPANY.search(t.raw):
                     flags[sid] = (-1, -1)
 
-        raw_score = sum(self.signs[f].weight for f in flags)
-        good = min(sum(self.signs[p].weight for p in positives), self.positive_cap)
-        score = max(0.0, raw_score - good)
-        risk = "high" if score >= self.high_at else "medium" if score >= self.medium_at else "low"
-        if risk == "high" and not any(self.signs[f].weight >= self.high_needs for f in flags):
-            risk = "medium"  # soft signs alone
-        for f in flags:
-            floor = self.signs[f].min_risk
-            if floor and RISKS.index(floor) > RISKS.index(risk):
-                risk = floor
+        level, score, severity = self._decide(flags, positives)
 
-        def hit(sid: str, span: tuple[int, int]) -> Hit:
-            if span[0] < 0:
-                return Hit(sid, "", -1, -1)
-            return Hit(sid, self._snippet(t, *span), span[0], span[1])
+        def snippet(span: tuple[int, int]) -> str:
+            return "" if span[0] < 0 else self._snippet(t, *span)
 
-        ordered = sorted(flags, key=lambda f: (-self.signs[f].weight, self.order[f]))
-        return Result(
-            risk=risk,
+        ordered = sorted(flags, key=lambda f: (-RISKS.index(severity[f]), -self.signs[f].weight, self.order[f]))
+        return OfferAnalysis(
+            level=level,
             score=score,
-            flags=[hit(f, flags[f]) for f in ordered],
-            positives=[hit(p, positives[p]) for p in sorted(positives, key=lambda p: self.order[p])],
+            flags=tuple(Flag(f, severity[f], self.signs[f].weight, snippet(flags[f]), *flags[f]) for f in ordered),
+            positives=tuple(
+                GoodSign(p, self.signs[p].weight, snippet(positives[p]), *positives[p])
+                for p in sorted(positives, key=lambda p: self.order[p])
+            ),
             abroad=abroad,
+            country=self._destination(a.places, flags),
             pay_idr=top[0] if top else None,
         )
 
+    def _level_of(self, score: float) -> Risk:
+        return "high" if score >= self.high_at else "medium" if score >= self.medium_at else "low"
+
+    def _decide(self, flags: dict[str, Any], positives: dict[str, Any]) -> tuple[Risk, float, dict[str, Risk]]:
+        """The level of an ad: the one place where red flags, good signs and floors meet.
+
+        1. score = red flags' weights - good signs' weights (at most positive_cap); high also
+           needs one flag of high_needs_weight (soft signs alone stop at medium).
+        2. Each flag has a severity: the least level it keeps whatever else the ad says. That is
+           its min_risk, or the level its weight reaches on its own, or medium for both halves of
+           the scam-compound pattern (a compound job in a compound country).
+        3. level = the higher of the score's level and the most severe flag. Good signs are words
+           anyone can paste: they lower the score, never a level below a flag's severity.
+        The answer's words follow from this: "no warning signs" only when there are no flags.
+        """
+        raw = sum(self.signs[f].weight for f in flags)
+        good = min(sum(self.signs[p].weight for p in positives), self.positive_cap)
+        score = max(0.0, raw - good)
+        level = self._level_of(score)
+        if level == "high" and not any(self.signs[f].weight >= self.high_needs for f in flags):
+            level = "medium"  # soft signs alone
+        compound = not COMPOUND_PLACE_FLAGS.isdisjoint(flags) and not COMPOUND_JOB_FLAGS.isdisjoint(flags)
+        severity: dict[str, Risk] = {}
+        for f in flags:
+            sign = self.signs[f]
+            sev: Risk = sign.min_risk if sign.min_risk in RISKS else "low"
+            alone = self._level_of(sign.weight)
+            if alone == "high" and sign.weight < self.high_needs:
+                alone = "medium"
+            sev = _higher(sev, alone)
+            if compound and (f in COMPOUND_PLACE_FLAGS or f in COMPOUND_JOB_FLAGS):
+                sev = _higher(sev, "medium")
+            severity[f] = sev
+            level = _higher(level, sev)
+        return level, score, severity
+
+    def _destination(self, places: list[tuple[str | None, str | None, int, int]], flags: dict[str, Any]) -> str | None:
+        """The country the ad sends people to: the first named place of the most serious kind
+        (a country without legal placement, then a scam region, then any other country)."""
+        rank = {"no_legal_placement": 0, "scam_region": 1}
+        best: tuple[int, int, str] | None = None
+        for flag, code, start, _end in places:
+            if code is None:
+                continue
+            key = (rank.get(flag, 2) if flag in flags or flag is None else 2, start, code)
+            if best is None or key < best:
+                best = key
+        return best[2] if best else None
+
     # -- is this an offer at all? ---------------------------------------------------------
-    def looks_like_offer(self, text: str) -> bool:
-        """A pasted or forwarded job ad, not a question about one."""
+    def claim_reading(self, text: str) -> ClaimReading:
+        """What looks_like_offer() decides from, kept apart so tests and docs can show why."""
         stripped = (text or "").strip()
-        if len(stripped) < self.claim_min_chars:
-            return False
-        if stripped.endswith("?") and len(stripped) < 200:
-            return False
         t, a = self.analyse(stripped)
-        if a["questions"] and len(stripped) < 160:
-            return False
-        signs = {sid for sid in a["found"] if self.signs[sid].kind == "flag"}
-        positives = {sid for sid in a["found"] if self.signs[sid].kind == "positive"}
-        categories = sum((
-            a["ad_words"] > 0,
-            bool(a["pay"]) or bool(self._salary and self._salary.search(t.low)),
-            a["abroad"],
-            bool(_PHONE.search(t.low)) or "chat_only" in signs,
-            len(signs) >= 2,
-            bool(positives),
-            a["ad_words"] >= 3,
-        ))
-        if a["forwarded"] and categories >= 2:
-            return True
-        return (a["ad_words"] > 0 or bool(a["pay"])) and categories >= 3
+        found = a.found
+        low = t.low
+        outside_caution = (lambda pos: a.sentence_of(pos) not in a.caution) if a.caution else (lambda pos: True)
+        story = sum(
+            (3 if m.group(1) else 1)
+            for m in _STORY.finditer(low)
+            if outside_caution(m.start())
+        )
+        flag_ids = {sid for sid in found if self.signs[sid].kind == "flag"}
+        phone = bool(_PHONE.search(low))
+        return ClaimReading(
+            words=len(t.toks),
+            place=bool(a.places),
+            pay=bool(a.pay) or bool(_WAGE_STANDARD.search(low)),
+            job=not JOB_FLAGS.isdisjoint(flag_ids),
+            contact=phone or "chat_only" in flag_ids,
+            phone=phone,
+            company=bool(_COMPANY.search(t.raw)),
+            flags=len(flag_ids - JOB_FLAGS - COMPOUND_PLACE_FLAGS),
+            positives=sum(self.signs[sid].kind == "positive" for sid in found),
+            ad_words=a.ad_words,
+            forwarded=a.forwarded > 0,
+            question=(a.questions > 0 or stripped.endswith("?")) and len(stripped) < QUESTION_MAX_CHARS,
+            story=story,
+        )
+
+    def looks_like_offer(self, text: str) -> bool:
+        """Is this a job offer to check (pasted, forwarded, or asked about with its details)?"""
+        return self.claim_reading(text).is_offer

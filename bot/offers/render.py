@@ -1,21 +1,59 @@
-"""The answer a person reads: level, each red flag with the ad's own words and why, good signs,
-what to do next. Texts of flags and levels come from content/redflags.yaml; the few headings are
-UI strings (gettext, English msgids)."""
+"""The answer a person reads, one phone screen per message (at most MAX_CHARS characters):
+
+1. the verdict in one line (level and how many signs), then the three most serious red flags,
+   each with the ad's own words and why it matters;
+2. what the level means and what to do next (for a low level: what was checked and what still
+   needs checking; never "safe": a low level only means none of the known signs was found).
+
+The other signs (red flags after the third, good signs) are behind the button "Lihat semua tanda
+(N)" (render_more). Texts of flags and levels come from content/redflags.yaml; the few headings
+are UI strings (gettext, English msgids).
+"""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from bot.i18n import N_
-from bot.offers.checker import Result
+from bot.offers.checker import OfferAnalysis
 
-SOFT = 600  # characters per message where possible
-HARD = 3800  # stay well under Telegram's 4096
+MAX_CHARS = 600  # every message fits a phone screen (content-style.md: "under about 600 characters")
+TOP_FLAGS = 3  # red flags in the answer itself; the rest behind the "see all" button
 ICONS = {"high": "🔴", "medium": "🟠", "low": "🔎"}
 
 # UI strings (extracted by `make extract`; Indonesian in locales/id/LC_MESSAGES/messages.po)
 RISK_LINE = N_("Risk: {level}")
-FLAGS_HEAD = N_("Warning signs I found ({n}):")
+SIGNS_FOUND = N_("Warning signs found: {n}.")
+MINOR_FOUND = N_("Minor signs found: {n}. Not enough for a higher risk, but check them.")
+CHECKED = N_("What I looked at: the country, the kind of work, the pay, the visa, fees, the passport, "
+             "the contract and how they want to be contacted.")
+SEE_ALL = N_("See all signs ({n})")
+MORE_HEAD = N_("The other warning signs ({n}):")
 GOOD_HEAD = N_("Good signs ({n}), still to be checked:")
+STALE = N_("That list was for an earlier offer, which I do not keep. Paste the offer again and I will "
+           "check it.")
+
+# Until locales/id/LC_MESSAGES/messages.po has the new strings, their Indonesian is here; a
+# catalog translation, once there, wins (see ui()).
+FALLBACK = {
+    "id": {
+        SIGNS_FOUND: "Tanda bahaya yang ditemukan: {n}.",
+        MINOR_FOUND: "Tanda kecil yang ditemukan: {n}. Belum cukup untuk risiko lebih tinggi, tetapi tetap perlu dicek.",
+        CHECKED: "Yang saya periksa: negara tujuan, jenis kerja, gaji, visa, biaya, paspor, kontrak, "
+                 "dan cara mereka minta dihubungi.",
+        SEE_ALL: "Lihat semua tanda ({n})",
+        MORE_HEAD: "Tanda bahaya lainnya ({n}):",
+        STALE: "Daftar itu untuk lowongan sebelumnya, yang tidak saya simpan. Tempel lagi lowongannya, "
+               "nanti saya cek.",
+    },
+}
+
+
+def ui(msgid: str, lang: str, _: Callable[[str], str]) -> str:
+    """A UI string: the gettext catalog's translation, else FALLBACK, else the English msgid."""
+    out = _(msgid)
+    if out == msgid:
+        out = FALLBACK.get(lang, {}).get(msgid, msgid)
+    return out
 
 
 def _t(text: Any, lang: str, default: str) -> str:
@@ -24,55 +62,99 @@ def _t(text: Any, lang: str, default: str) -> str:
     return str(text or "")
 
 
-def _pack(parts: list[str], soft: int = SOFT, hard: int = HARD, max_messages: int = 2) -> list[str]:
-    """Join parts into at most max_messages messages of about `soft` characters (never over `hard`)."""
+def pack(parts: Iterable[str], limit: int = MAX_CHARS) -> list[str]:
+    """Join parts into as few messages as possible, none over `limit` characters. A part is never
+    split between messages; one that is too long on its own (content check warns about it) is cut."""
     out: list[str] = []
     cur = ""
     for p in parts:
-        if cur and len(cur) + 2 + len(p) > soft and len(out) < max_messages - 1:
+        if not p:
+            continue
+        if len(p) > limit:
+            p = p[: limit - 1].rstrip() + "…"
+        if cur and len(cur) + 2 + len(p) > limit:
             out.append(cur)
             cur = p
         else:
             cur = f"{cur}\n\n{p}" if cur else p
     if cur:
         out.append(cur)
-    return [m if len(m) <= hard else m[: hard - 1] + "…" for m in out]
+    return out
 
 
-def render(result: Result, rules: dict[str, Any], lang: str, default_lang: str, _: Callable[[str], str]) -> list[str]:
-    """The messages of one answer (2 or 3; the caller adds buttons to the last)."""
-    signs = {s["id"]: s for s in (rules.get("flags") or []) + (rules.get("positives") or [])}
+def _signs(rules: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["id"]: s for s in (rules.get("flags") or []) + (rules.get("positives") or [])}
+
+
+def verdict(result: OfferAnalysis, rules: dict[str, Any], lang: str, default: str, _: Callable[[str], str]) -> str:
+    """The verdict in one line. It says "no warning signs" (the content's low meaning) only when
+    the list is empty, and counts the signs otherwise: the words never contradict the list."""
+    level = ((rules.get("messages") or {}).get("levels") or {}).get(result.level) or {}
+    head = f"{ICONS.get(result.level, '')} " + _(RISK_LINE).format(level=_t(level.get("label"), lang, default) or result.level)
+    if result.found_no_flags:
+        return f"{head}. {_t(level.get('meaning'), lang, default)}"
+    n = len(result.flags)
+    if result.level == "low":  # only flags of severity low can leave the level low
+        return f"{head}. " + ui(MINOR_FOUND, lang, _).format(n=n)
+    return f"{head}. " + ui(SIGNS_FOUND, lang, _).format(n=n)
+
+
+def render(result: OfferAnalysis, rules: dict[str, Any], lang: str, default_lang: str, _: Callable[[str], str]) -> list[str]:
+    """The messages of one answer (the caller adds the buttons to the last)."""
+    signs = _signs(rules)
     msgs = rules.get("messages") or {}
-    level = (msgs.get("levels") or {}).get(result.risk) or {}
-    head = f"{ICONS.get(result.risk, '')} " + _(RISK_LINE).format(level=_t(level.get("label"), lang, default_lang) or result.risk)
-    head += "\n" + _t(level.get("meaning"), lang, default_lang)
 
-    items = []
-    for h in result.flags:
+    first = [verdict(result, rules, lang, default_lang, _)]
+    for h in result.flags[:TOP_FLAGS]:
         s = signs.get(h.id, {})
-        title = _t(s.get("title"), lang, default_lang)
         quote = f": “{h.snippet}”" if h.snippet else ""
-        items.append(f"🚩 {title}{quote}\n{_t(s.get('why'), lang, default_lang)}")
+        first.append(f"🚩 {_t(s.get('title'), lang, default_lang)}{quote}\n{_t(s.get('why'), lang, default_lang)}")
 
-    first: list[str] = [head]
-    if items:
-        first.append(_(FLAGS_HEAD).format(n=len(items)) + "\n\n" + items[0])
-        rest = items[1:]
+    closing: list[str] = []
+    if result.level == "low":
+        closing.append(ui(CHECKED, lang, _))
+        closing.append(_t(msgs.get("low_checks" if result.abroad else "domestic"), lang, default_lang))
     else:
-        rest = []
-        if not result.abroad:
-            first.append(_t(msgs.get("domestic"), lang, default_lang))
-    messages = _pack(first + rest, max_messages=2)
+        level = (msgs.get("levels") or {}).get(result.level) or {}
+        closing.append(_t(level.get("meaning"), lang, default_lang))
+    closing.append(_t(msgs.get("next_steps"), lang, default_lang))
+    return pack(first + closing)
 
-    tail: list[str] = []
-    if result.positives:
-        lines = []
-        for h in result.positives:
-            s = signs.get(h.id, {})
-            lines.append(f"✅ {_t(s.get('title'), lang, default_lang)}: {_t(s.get('why'), lang, default_lang)}")
-        tail.append(_(GOOD_HEAD).format(n=len(lines)) + "\n" + "\n".join(lines))
-    if result.risk == "low" and result.abroad:
-        tail.append(_t(msgs.get("low_checks"), lang, default_lang))
-    tail.append(_t(msgs.get("next_steps"), lang, default_lang))
-    messages += _pack(tail, soft=SOFT, max_messages=1)
-    return messages
+
+def hidden_count(result: OfferAnalysis) -> int:
+    """How many signs the answer leaves for the "see all" button."""
+    return max(0, len(result.flags) - TOP_FLAGS) + len(result.positives)
+
+
+def see_all_label(n: int, lang: str, _: Callable[[str], str]) -> str:
+    return ui(SEE_ALL, lang, _).format(n=n)
+
+
+def render_more(flag_ids: list[str], good_ids: list[str], rules: dict[str, Any], lang: str, default_lang: str,
+                _: Callable[[str], str]) -> list[str]:
+    """The signs behind the "see all" button: red flags after the third, then the good signs with
+    what to check. Only ids are kept between the two turns (no message text is stored), so the ad's
+    own words are not quoted again."""
+    signs = _signs(rules)
+    parts: list[str] = []
+    items = []
+    for fid in flag_ids:
+        s = signs.get(fid)
+        if s:
+            items.append(f"🚩 {_t(s.get('title'), lang, default_lang)}\n{_t(s.get('why'), lang, default_lang)}")
+    if items:
+        parts.append(ui(MORE_HEAD, lang, _).format(n=len(items)) + "\n\n" + items[0])
+        parts += items[1:]
+    good = []
+    for gid in good_ids:
+        s = signs.get(gid)
+        if s:
+            good.append(f"✅ {_t(s.get('title'), lang, default_lang)}: {_t(s.get('why'), lang, default_lang)}")
+    if good:
+        parts.append(_(GOOD_HEAD).format(n=len(good)) + "\n" + good[0])
+        parts += good[1:]
+    return pack(parts)
+
+
+def stale(lang: str, _: Callable[[str], str]) -> str:
+    return ui(STALE, lang, _)

@@ -61,8 +61,10 @@ def load_rules(content_dir: str | Path) -> tuple[dict[str, Any] | None, list[str
 
 def validate_redflags(data: Any, languages: list[str], line: Callable[..., int] = lambda *k: 0) -> list[Problem]:
     """What the schema cannot say: regexes compile, every text in every language, ids unique and
-    known, keywords that leave some words after folding, levels in order."""
-    from bot.offers.checker import words_of
+    known, keywords that leave some words after folding, levels in order, the ids the checker's
+    structural rules use, and texts short enough for one phone screen."""
+    from bot.offers.checker import STRUCTURE_IDS, words_of
+    from bot.offers.render import MAX_CHARS
 
     out: list[Problem] = []
 
@@ -117,6 +119,18 @@ def validate_redflags(data: Any, languages: list[str], line: Callable[..., int] 
                         err("patterns run on the lowercased offer: write them in lowercase", group, i, "patterns", lang, j, severity="warning")
             if not computed and not has_words and not any(p.get("flag") == sid for p in data.get("places") or []):
                 err(f"{sid!r} has no keywords, patterns or places, so it can never be found", group, i)
+    for sid in sorted(STRUCTURE_IDS - set(ids)):
+        err(f"{sid!r} is missing: the checker's structural rules use it (bot/offers/checker.py)", "flags")
+    # a red flag is shown as "🚩 title: “the ad's words”" + why, with the verdict line, in one
+    # message of at most MAX_CHARS characters: leave room for a quote (70) and the verdict (130)
+    room = MAX_CHARS - 200
+    for group in ("flags", "positives"):
+        for i, s in enumerate(data.get(group) or []):
+            for lang in languages:
+                size = len(str((s.get("title") or {}).get(lang) or "")) + len(str((s.get("why") or {}).get(lang) or ""))
+                if size > room:
+                    err(f"{s.get('id')!r} ({lang}): title and why are {size} characters; keep them under {room} "
+                        f"so the answer fits a phone screen ({MAX_CHARS})", group, i, "why")
     flag_ids = {s.get("id") for s in data.get("flags") or []}
     for i, p in enumerate(data.get("places") or []):
         if p.get("flag") and p["flag"] not in flag_ids:
@@ -134,6 +148,27 @@ def validate_redflags(data: Any, languages: list[str], line: Callable[..., int] 
     for key in ("low_checks", "domestic", "next_steps"):
         need_langs(msgs.get(key), "messages", key)
         for lang, text in (msgs.get(key) or {}).items():
-            if len(str(text)) > 600:
-                err(f"messages/{key}/{lang}: {len(text)} characters; keep it under 600 for a phone", "messages", key, severity="warning")
+            if len(str(text)) > MAX_CHARS:
+                err(f"messages/{key}/{lang}: {len(text)} characters; every message of the answer is at most "
+                    f"{MAX_CHARS}", "messages", key)
+    for lvl, v in (msgs.get("levels") or {}).items():
+        for lang, text in (v.get("meaning") or {}).items():
+            if len(str(text)) > room:  # the low meaning shares the verdict's line
+                err(f"messages/levels/{lvl}/meaning/{lang}: {len(text)} characters; keep it under {room}",
+                    "messages", "levels", lvl, "meaning")
+    return out
+
+
+def validate_against_contacts(data: Any, countries: Any, line: Callable[..., int] = lambda *k: 0) -> list[Problem]:
+    """contacts.yaml says which countries have no legal placement; every one of them must be a
+    place of redflags.yaml raising no_legal_placement, so an offer there stays at least medium."""
+    out: list[Problem] = []
+    if not isinstance(data, dict) or not isinstance(countries, dict):
+        return out
+    places = {str(p.get("id")): p for p in data.get("places") or [] if isinstance(p, dict)}
+    for code, country in countries.items():
+        if isinstance(country, dict) and country.get("legal_placement") is False:
+            if (places.get(str(code)) or {}).get("flag") != "no_legal_placement":
+                out.append(Problem(REL, line("places"), f"contacts.yaml says {code} has no legal placement: add a "
+                                   f"place with id: {code} and flag: no_legal_placement (its names from contacts.yaml)"))
     return out

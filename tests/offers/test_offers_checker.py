@@ -3,8 +3,8 @@ import pytest
 
 
 def _rates(checker, items):
-    scam = [checker.check(o["text"]).risk for o in items if o["label"] == "scam"]
-    legit = [checker.check(o["text"]).risk for o in items if o["label"] == "legit"]
+    scam = [checker.check(o["text"]).level for o in items if o["label"] == "scam"]
+    legit = [checker.check(o["text"]).level for o in items if o["label"] == "legit"]
     return scam, legit
 
 
@@ -29,9 +29,9 @@ def test_every_labelled_offer_at_its_level(checker, training_set):
     wrong = []
     for o in training_set:
         r = checker.check(o["text"])
-        ok = r.risk != "low" if o["label"] == "scam" else r.risk == "low"
+        ok = r.level != "low" if o["label"] == "scam" else r.level == "low"
         if not ok:
-            wrong.append((o["id"], r.risk, o["text"][:60]))
+            wrong.append((o["id"], r.level, o["text"][:60]))
     assert not wrong
 
 
@@ -49,7 +49,7 @@ def ids(result):
 def test_cambodia_pattern_explained(checker):
     r = checker.check("LOKER KAMBOJA 🇰🇭 Customer Service gaji 15jt/bln, tanpa pengalaman, tiket + mess gratis. WA 0812xxxx")
     f = ids(r)
-    assert r.risk == "high"
+    assert r.level == "high"
     assert f["no_legal_placement"] == "KAMBOJA"
     assert f["compound_job"] == "Customer Service"
     assert f["high_pay"] == "15jt"
@@ -68,7 +68,7 @@ def test_places_with_typos_glued_and_styled(checker, text, place):
     r = checker.check(text)
     f = ids(r)
     assert (f.get("no_legal_placement") or f.get("scam_region")) and place.lower() in (f.get("no_legal_placement") or f.get("scam_region")).lower()
-    assert r.risk != "low"
+    assert r.level != "low"
 
 
 @pytest.mark.parametrize("text,snippet", [
@@ -88,21 +88,21 @@ def test_pay_in_any_written_form(checker, text, snippet):
 def test_absurd_pay_and_normal_pay(checker):
     assert "absurd_pay" in ids(checker.check("Kerja di luar negeri gaji 150 juta per bulan, kerja santai"))
     legit = checker.check("PT Fiktif (P3MI) lowongan Taiwan operator pabrik gaji NT$ 27.000, job order di siskop2mi")
-    assert legit.risk == "low" and not legit.flags
+    assert legit.level == "low" and not legit.flags
 
 
 def test_negation_and_warnings(checker):
     r = checker.check("Lowongan Taiwan PT Fiktif (P3MI). Tanpa biaya pendaftaran, tanpa potongan gaji, bukan visa turis. "
                       "Waspada penipuan yang menjanjikan berangkat tanpa tes!")
     assert not {"upfront_fee", "debt_salary_cut", "tourist_visa", "guaranteed_no_test"} & set(ids(r))
-    assert r.risk == "low"
+    assert r.level == "low"
     r = checker.check("PT Fiktif (P3MI). Kami tidak menempatkan ke Kamboja, Myanmar atau Thailand. Lowongan Taiwan.")
     assert "no_legal_placement" not in ids(r)
 
 
 def test_domestic_job_is_not_a_migration_risk(checker):
     r = checker.check("Dibutuhkan admin online di Surabaya, tanpa pengalaman, gaji 4jt, hubungi WA 0812xxxx")
-    assert r.risk == "low" and not r.abroad and not r.flags
+    assert r.level == "low" and not r.abroad and not r.flags
     r = checker.check("Guru les bahasa Inggris di Malang, gaji 3,5 juta")
     assert not r.abroad
 
@@ -123,23 +123,33 @@ def test_domestic_job_is_not_a_migration_risk(checker):
 def test_each_modus(checker, text, flag):
     r = checker.check(text)
     assert flag in ids(r), (text, ids(r))
-    assert r.risk != "low"
+    assert r.level != "low"
 
 
 def test_long_text_is_checked(checker, training_set):
     text = "\n\n".join(o["text"] for o in training_set[:40])[:8000]
     r = checker.check(text)
-    assert r.risk == "high"
+    assert r.level == "high"
 
 
 @pytest.mark.parametrize("text", [
     "loker kamboja aman ga?",
     "gmn cek agen resmi",
-    "Saya dapat tawaran kerja di Kamboja sebagai admin dengan gaji 15 juta per bulan, apakah ini aman?",
+    "tolong lihatin lowongan ini kak",
     "tolong saya disekap di kamboja",
+    "banyak yang nawarin kerja luar negeri gaji gede, gimana bedain yang asli sama yang palsu?",
 ])
-def test_questions_are_not_claimed(checker, text):
+def test_questions_without_an_offer_are_not_claimed(checker, text):
     assert not checker.looks_like_offer(text)
+
+
+@pytest.mark.parametrize("text", [
+    "loker kamboja gaji 15jt aman ga?",
+    "Saya dapat tawaran kerja di Kamboja sebagai admin dengan gaji 15 juta per bulan, apakah ini aman?",
+    "Is this legit? Customer service job in Phnom Penh, $1,500 a month, free accommodation",
+])
+def test_questions_that_carry_the_offer_are_checked(checker, text):
+    assert checker.looks_like_offer(text)
 
 
 def test_pasted_offers_are_claimed(checker, training_set):

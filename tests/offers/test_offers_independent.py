@@ -10,8 +10,8 @@ HERE = Path(__file__).resolve().parent
 
 def test_independent_offers_meet_the_floors(checker):
     rows = [json.loads(line) for line in (HERE / "independent.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    scam = [checker.check(r["text"]).risk for r in rows if r["label"] == "scam"]
-    legit = [checker.check(r["text"]).risk for r in rows if r["label"] == "legit"]
+    scam = [checker.check(r["text"]).level for r in rows if r["label"] == "scam"]
+    legit = [checker.check(r["text"]).level for r in rows if r["label"] == "legit"]
     assert len(scam) >= 40 and len(legit) >= 30
     assert sum(r != "low" for r in scam) / len(scam) >= 0.95
     assert "high" not in legit
