@@ -32,28 +32,9 @@ GOOD_HEAD = N_("Good signs ({n}), still to be checked:")
 STALE = N_("That list was for an earlier offer, which I do not keep. Paste the offer again and I will "
            "check it.")
 
-# Until locales/id/LC_MESSAGES/messages.po has the new strings, their Indonesian is here; a
-# catalog translation, once there, wins (see ui()).
-FALLBACK = {
-    "id": {
-        SIGNS_FOUND: "Tanda bahaya yang ditemukan: {n}.",
-        MINOR_FOUND: "Tanda kecil yang ditemukan: {n}. Belum cukup untuk risiko lebih tinggi, tetapi tetap perlu dicek.",
-        CHECKED: "Yang saya periksa: negara tujuan, jenis kerja, gaji, visa, biaya, paspor, kontrak, "
-                 "dan cara mereka minta dihubungi.",
-        SEE_ALL: "Lihat semua tanda ({n})",
-        MORE_HEAD: "Tanda bahaya lainnya ({n}):",
-        STALE: "Daftar itu untuk lowongan sebelumnya, yang tidak saya simpan. Tempel lagi lowongannya, "
-               "nanti saya cek.",
-    },
-}
-
-
 def ui(msgid: str, lang: str, _: Callable[[str], str]) -> str:
-    """A UI string: the gettext catalog's translation, else FALLBACK, else the English msgid."""
-    out = _(msgid)
-    if out == msgid:
-        out = FALLBACK.get(lang, {}).get(msgid, msgid)
-    return out
+    """A UI string from the gettext catalogs (locales/), like every other UI string."""
+    return _(msgid)
 
 
 def _t(text: Any, lang: str, default: str) -> str:
