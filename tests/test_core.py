@@ -59,3 +59,11 @@ def test_an_unreadable_session_starts_afresh():
     assert Session.from_dict({"v": 99, "lang": "en"}, "id").lang == "id"
     s = Session.from_dict({"v": 2, "lang": "en", "quiz": "junk", "context": {"kind": 3}, "turn": -4}, "id")
     assert s.lang == "en" and s.quiz == {} and s.context is None and s.turn == 0
+
+
+def test_a_session_survives_its_stored_form():
+    from bot.engine.session import Context, QuizProgress
+
+    s = Session(lang="en", module="help", node="where", country="KH", quiz={"help": QuizProgress(2, 3)},
+                context=Context("offer", 4, level="high", flags=["tourist_visa"]), turn=5, options=[["a:menu", "", "Menu"]])
+    assert Session.from_dict(s.to_dict(), "id") == s

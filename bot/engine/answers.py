@@ -53,6 +53,8 @@ class AnswerIndex:
                 answers_with[w].add(aid)
         n = max(1, len(self.module_of))
         self.weight = {w: math.log(1.0 + n / len(a)) for w, a in answers_with.items()}
+        self.q_weight = [sum(self.weight[v] for v in words) for _, words in self.questions]
+        self.q_sets = [frozenset(words) for _, words in self.questions]
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for i, (_, words) in enumerate(self.questions):
             for w in words:
@@ -78,23 +80,26 @@ class AnswerIndex:
                 candidates.update(self.by_word.get(v, ()))
         default_weight = max(self.weight.values(), default=1.0)
         msg_weight = {w: self.weight.get(w, default_weight) for w in message}
+        total_msg = sum(msg_weight.values())
+        # for each question word: how well the message has it (its best stand-in)
+        has: dict[str, float] = {}
+        for found in stands_for.values():
+            for v, sim in found.items():
+                if sim > has.get(v, 0.0):
+                    has[v] = sim
         best: AnswerMatch | None = None
         for i in candidates:
             aid, q = self.questions[i]
-            qset = set(q)
-            covered, explained, shared = 0.0, 0.0, 0
-            for v in q:
-                sim = max((f.get(v, 0.0) for f in stands_for.values()), default=0.0)
-                if sim:
-                    covered += self.weight[v] * sim
-                    shared += 1
+            shared = sum(1 for v in q if v in has)
             if shared < min(MIN_SHARED, len(q)):
                 continue
-            for w, found in stands_for.items():
-                sim = max((s for v, s in found.items() if v in qset), default=0.0)
-                explained += msg_weight[w] * sim
-            recall = covered / sum(self.weight[v] for v in q)
-            precision = explained / sum(msg_weight.values())
+            recall = sum(self.weight[v] * has.get(v, 0.0) for v in q) / self.q_weight[i]
+            qset = self.q_sets[i]
+            explained = sum(
+                msg_weight[w] * max((sim for v, sim in found.items() if v in qset), default=0.0)
+                for w, found in stands_for.items()
+            )
+            precision = explained / total_msg
             if recall + precision == 0:
                 continue
             score = 2 * recall * precision / (recall + precision)

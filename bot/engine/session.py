@@ -10,7 +10,7 @@ in the middle of a lesson keeps their place across a release.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 VERSION = 2
@@ -66,7 +66,6 @@ class Session:
     confirm_delete: bool = False  # /hapus asked; waiting for yes or no
     turn: int = 0  # events handled, for fading context
     context: Context | None = None
-    asking: str | None = None  # the question the bot just asked: location, reporter, country, yesno, quiz
     emergency_turn: int | None = None  # turn of the last full emergency reply
     emergency_at: float | None = None  # when it was given (seconds since the epoch)
     ref: str | None = None  # the referral code the person came with (shared links carry it)
@@ -78,7 +77,6 @@ class Session:
     # -- the one place each kind of state is reset --------------------------------------------
     def leave_module(self) -> None:
         self.module, self.node = None, None
-        self.asking = None
 
     def leave_tool(self) -> None:
         """Leave the active tool; a pending deletion is cancelled by anything else the person does."""
@@ -105,9 +103,18 @@ class Session:
 
     # -- storage --------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["v"] = VERSION
-        return d
+        """The stored form (JSON-safe). Written out by hand: dataclasses.asdict deep-copies every
+        value and cost more than the rest of a turn's bookkeeping."""
+        c = self.context
+        return {
+            "v": VERSION, "lang": self.lang, "module": self.module, "node": self.node, "tool": self.tool,
+            "tool_state": self.tool_state, "country": self.country, "location": self.location,
+            "reporter": self.reporter, "quiz": {m: {"right": p.right, "asked": p.asked} for m, p in self.quiz.items()},
+            "confirm_delete": self.confirm_delete, "turn": self.turn,
+            "context": None if c is None else {"kind": c.kind, "turn": c.turn, "level": c.level, "result": c.result, "flags": list(c.flags), "ref": c.ref},
+            "emergency_turn": self.emergency_turn, "emergency_at": self.emergency_at,
+            "ref": self.ref, "nudges": self.nudges, "options": self.options,
+        }
 
     @classmethod
     def new(cls, lang: str) -> "Session":
@@ -137,7 +144,6 @@ class Session:
             # version 1 had none of these: they start empty
             turn=_int(d.get("turn")),
             context=Context.from_dict(d.get("context")),
-            asking=_str(d.get("asking")),
             emergency_turn=_int_or_none(d.get("emergency_turn")),
             emergency_at=_float_or_none(d.get("emergency_at")),
             ref=_str(d.get("ref")),

@@ -29,6 +29,7 @@ class ShortAnswers:
                 if words:
                     self.phrases.append((words, kind))
         self.phrases.sort(key=lambda pk: -len(pk[0]))  # "tidak tahu" before "tidak"
+        self._labels: dict[str, str | None] = {}
 
     def kind_of(self, words: list[str]) -> str | None:
         """What a short message (or a button label) means, if it is one of the known answers."""
@@ -46,8 +47,13 @@ class ShortAnswers:
         return None
 
     def label_kind(self, label: str) -> str | None:
-        words = tokens(label, self.table)
-        return self.kind_of(words) if len(words) <= 4 else None
+        """What a button label means as an answer ("Ya" -> yes). Labels are the bot's own few
+        words, so each is worked out once."""
+        got = self._labels.get(label, "?")
+        if got == "?":
+            words = tokens(label, self.table)
+            got = self._labels[label] = self.kind_of(words) if len(words) <= 4 else None
+        return got
 
     def pick(self, words: list[str], options: list[list[str]], country: str | None = None) -> str | None:
         """The data of the option this typed message names, or None."""
