@@ -25,6 +25,7 @@ class ToolContext:
     country: str | None = None  # ISO code chosen in the help module, if any
     finished: bool = False
     from_node: bool = False  # start() called right after a content node's text was shown
+    outcome: dict[str, Any] | None = None
 
     def _(self, msgid: str) -> str:
         return self.translate(msgid)
