@@ -145,10 +145,10 @@ class Lookup:
             else:
                 first = _("Our list of licensed placement companies (P3MI) is from {date}, more than {days} days "
                           "ago: licences change, so we do not answer from it.").format(**fmt)
-        how = _("Check the company this way, before you pay or hand over documents:")
+        after = _("Check the company there before you pay or hand over documents.")
         rows = [[Button(_("Why is there no list?"), "t:registry_lookup:why")]] if info.empty else []
         rows.append([_help_button(ctx), Button(_("Menu"), "a:menu")])
-        return [Reply(first + "\n\n" + how + "\n" + _channels(ctx), rows)]
+        return [Reply(first + "\n\n" + _channels(ctx) + "\n\n" + after, rows)]
 
     def why(self, ctx: ToolContext) -> list[Reply]:
         """Why the bot ships no list (research/contacts.md B2, SBMI 27/2/2020)."""
