@@ -553,3 +553,301 @@ def test_fallback_examples_are_questions_the_bot_answers(content):
     assert len(examples) >= 2 * 3 * 2
     for e in examples:
         assert " ".join(e.lower().split()).strip(" ?!.") in asked, e
+
+
+# =============================================================================================
+# What a person reads (bot/content_loader/rendered.py)
+# =============================================================================================
+import re  # noqa: E402
+
+from bot.content_loader.rendered import REQUESTED_FIXES, SOFT_LIMIT, node_renders  # noqa: E402
+from bot.engine.about import render_sources  # noqa: E402
+from bot.engine.contacts import EMBASSY, HOTLINE_ABROAD, ContactBook  # noqa: E402
+
+# File names and the reference sheet's notes for editors: never in a message.
+NEVER_SHOWN = ["001_", "71801b2b", ".txt", "seed", "dicek ulang", "re-check", "sebelum peluncuran",
+               "before launch", "dikonfirmasi", "confirmed", "UNVERIFIED", "OUTDATED", "research/"]
+
+
+def _digits(s):
+    return re.sub(r"\D", "", s)
+
+
+def _all_rendered(content):
+    """Every message the content makes: nodes (with contacts, every country), every contact,
+    the country notes, the about text and the sources."""
+    book = ContactBook(content)
+    for mid, nid, lang, country, messages in node_renders(content):
+        for m in messages:
+            yield f"{mid}/{nid} {lang} {country}", m
+    for lang in content.languages:
+        for cid in content.contacts:
+            yield f"contact {cid} {lang}", book.render(cid, lang)
+        yield f"about {lang}", content.t(content.about["text"], lang)
+        yield f"sources {lang}", render_sources(content, lang)
+
+
+def _edit_first_text(content_copy, rel, lang, add):
+    f = content_copy / rel
+
+    def mutate(m):
+        _, node = _first_text_node(m)
+        node["text"][lang] = node["text"][lang] + add
+
+    return _rw(f, mutate)
+
+
+# -- WhatsApp ---------------------------------------------------------------------------------
+def test_shipped_whatsapp_numbers_are_in_plus62_form(content):
+    for cid, c in content.contacts.items():
+        for ln in c["lines"]:
+            if "whatsapp" in " ".join(ln["label"].values()).lower():
+                assert not _digits(ln["value"]).startswith("0"), (cid, ln["value"])
+    for where, msg in _all_rendered(content):
+        for m in re.finditer(r"(?i)whats\s?app[^\n\d+]{0,40}(\+?[\d][\d\s-]{6,}\d)", msg):
+            assert not m.group(1).startswith("0"), (where, m.group())
+
+
+def test_a_whatsapp_number_in_08_form_is_an_error(content_copy):
+    lines = _edit_first_text(content_copy, "modules/help.yaml", "id", f" Atau WhatsApp 0811-8080-141 {MARK}")
+    _, problems = check_content(content_copy)
+    assert not _errors(problems, "modules/help.yaml")  # the number itself is known...
+    errs = [p for p in _errors(full_check(content_copy), "modules/help.yaml") if "08 form" in p.message]
+    assert errs and "0811-8080-141" in errs[0].message  # ...but not in a form WhatsApp reaches from abroad
+    assert _line_of(lines, MARK) - 8 <= errs[0].line <= _line_of(lines, MARK)
+
+
+def test_a_whatsapp_contact_line_in_08_form_is_an_error(content_copy):
+    f = content_copy / "contacts.yaml"
+
+    def mutate(d):
+        ln = next(ln for ln in d["contacts"]["sapa129"]["lines"] if ln["label"]["en"] == "WhatsApp")
+        ln["value"] = "08111-129-129"
+
+    lines = _rw(f, mutate)
+    errs = [p for p in _errors(full_check(content_copy), "contacts.yaml") if "08 form" in p.message]
+    assert errs and errs[0].line == _line_of(lines, "08111-129-129")
+
+
+@pytest.mark.parametrize("lang, text", [("id", " Telepon atau WhatsApp Hotline Kemlu: +62 812-9007-0027."),
+                                        ("en", " Call or WhatsApp +62 812-9007-0027 (Kemlu).")])
+def test_whatsapp_for_a_phone_line_is_an_error(content_copy, lang, text):
+    _edit_first_text(content_copy, "modules/recruiter.yaml", lang, text)
+    errs = [p for p in _errors(full_check(content_copy), "modules/recruiter.yaml") if "does not list it as a WhatsApp" in p.message]
+    assert errs
+
+
+def test_the_kemlu_hotline_is_a_phone_line(content):
+    labels = [" ".join(ln["label"].values()).lower() for ln in content.contacts[HOTLINE_ABROAD]["lines"]]
+    assert labels and not any("whatsapp" in label for label in labels)
+
+
+def test_requested_fixes_in_files_owned_elsewhere_are_only_warnings(content):
+    problems = full_check(content.dir)
+    owned = {f for f, *_ in REQUESTED_FIXES}
+    assert not [p for p in problems if p.severity == "error"]
+    for p in problems:
+        if "change requested" in p.message:
+            assert p.file in owned and p.severity == "warning"
+
+
+# -- file names and editors' notes ------------------------------------------------------------
+def test_no_file_name_or_editor_note_reaches_a_message(content):
+    for where, msg in _all_rendered(content):
+        for word in NEVER_SHOWN:
+            assert word.lower() not in msg.lower(), (where, word, msg)
+
+
+@pytest.mark.parametrize("note", ["lihat 001_71801b2b7a2500cc.txt", "dari seed 002", "dicek ulang sebelum peluncuran",
+                                  "re-checked before launch", "Sumber: viva.co.id, dikonfirmasi 4 Agu 2024", "UNVERIFIED"])
+def test_a_file_name_or_editor_note_in_a_text_is_an_error(content_copy, note):
+    lines = _edit_first_text(content_copy, "modules/fake_offer.yaml", "en", f" {note} {MARK}")
+    errs = [p for p in _errors(full_check(content_copy), "modules/fake_offer.yaml") if "reaches a person" in p.message]
+    assert errs
+    # the text's own line (and, from the rendered check, the node's)
+    assert any(_line_of(lines, MARK) - 12 <= e.line <= _line_of(lines, MARK) for e in errs), errs
+
+
+def test_an_editor_note_in_a_contact_note_is_an_error(content_copy):
+    f = content_copy / "contacts.yaml"
+    _rw(f, lambda d: d["contacts"]["kbri_yangon"].__setitem__("note", {"id": "Dicek ulang sebelum peluncuran.", "en": "Re-checked before launch."}))
+    errs = [p for p in _errors(full_check(content_copy), "contacts.yaml") if "reaches a person" in p.message]
+    assert len(errs) >= 2  # both languages
+
+
+def test_a_seed_without_a_study_name_is_an_error(content_copy):
+    f = content_copy / "modules" / "recruiter.yaml"
+    _rw(f, lambda m: m["sources"].append({"seed": "009_abcdefabcdef.txt"}))
+    errs = [p for p in _errors(full_check(content_copy), "modules/recruiter.yaml") if "about.yaml" in p.message]
+    assert errs and "009_abcdefabcdef.txt" in errs[0].message
+
+
+# -- promises ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang, promise", [
+    ("id", " Anda tidak akan dihukum karena meminta tolong."),
+    ("en", " You will not be punished for asking for help."),
+    ("id", " Korban yang dipaksa tidak dipidana."),
+    ("en", " Victims who were forced are not punished."),
+    ("id", " Tanpa visa kerja, Anda tidak terlindungi."),
+    ("en", " Without a work visa, you are not protected."),
+])
+def test_a_promise_nobody_can_keep_is_an_error(content_copy, lang, promise):
+    _edit_first_text(content_copy, "modules/help.yaml", lang, promise)
+    assert [p for p in _errors(full_check(content_copy), "modules/help.yaml") if "UU 21/2007" in p.message or "embassy" in p.message]
+
+
+def test_victims_not_punished_is_said_with_its_law(content):
+    for where, msg in _all_rendered(content):
+        if re.search(r"(?i)tidak dipidana|not punished", msg):
+            assert "UU 21/2007 Pasal 18" in msg, where
+
+
+# -- the Kemlu hotline first, every country ---------------------------------------------------
+def _mission_numbers(content, code):
+    return [ln["value"] for mid in content.countries[code]["missions"] for ln in content.contacts[mid]["lines"]
+            if re.search(r"\d{3}", ln["value"])]
+
+
+def test_kemlu_hotline_comes_first_for_every_country(content):
+    hotline = content.contacts[HOTLINE_ABROAD]["lines"][0]["value"]
+    book = ContactBook(content)
+    nodes = [(mid, nid, n) for mid, m in content.modules.items() for nid, n in m["nodes"].items() if EMBASSY in n.get("contacts", [])]
+    assert nodes
+    for code in content.countries:
+        numbers = _mission_numbers(content, code)
+        for lang in content.languages:
+            # any contact list with "embassy", even one that forgets the hotline or lists it after
+            for ids in ([EMBASSY], [EMBASSY, HOTLINE_ABROAD], ["kp2mi", EMBASSY]):
+                text = "\n\n".join(book.blocks(ids, lang, code))
+                assert hotline in text
+                for n in numbers:
+                    assert text.index(hotline) < text.index(n), (code, lang, ids, n)
+            for mid, nid, node in nodes:
+                text = "\n\n".join(book.blocks(node["contacts"], lang, code))
+                for n in numbers:
+                    assert text.index(hotline) < text.index(n), (mid, nid, code, lang)
+
+
+@pytest.mark.parametrize("who", [0, 1])  # for myself, for family
+def test_kemlu_hotline_comes_first_in_the_help_module_for_every_country(content, who):
+    from bot.app import make_tools
+    from bot.engine import Engine, Event
+    from bot.store import MemoryStore
+
+    hotline = content.contacts[HOTLINE_ABROAD]["lines"][0]["value"]
+    for code in content.countries:
+        store = MemoryStore()
+        engine = Engine(content, store, tools=make_tools(content, store))
+        engine.handle("u", Event.button("m:help"))
+        engine.handle("u", Event.button("b:help:where:2"))  # already abroad
+        out = engine.handle("u", Event.button(f"b:help:who_away:{who}"))
+        node = "self_country" if who == 0 else "family_country"
+        assert any(b.data == f"b:help:{node}:c{code}" for r in out for b in r.all_buttons())
+        text = "\n".join(r.text for r in engine.handle("u", Event.button(f"b:help:{node}:c{code}")))
+        assert hotline in text
+        for n in _mission_numbers(content, code):
+            assert text.index(hotline) < text.index(n), (code, n)
+
+
+def test_emergency_with_a_country_puts_kemlu_before_the_mission(content):
+    from bot.app import make_tools
+    from bot.engine import Engine, Event
+    from bot.store import MemoryStore
+
+    hotline = content.contacts[HOTLINE_ABROAD]["lines"][0]["value"]
+    for text, code in [("tolong saya disekap di kamboja", "KH"), ("help me, I am trapped in myanmar", "MM")]:
+        store = MemoryStore()
+        out = Engine(content, store, tools=make_tools(content, store)).handle("e", Event.message(text))
+        shown = "\n".join(r.text for r in out)
+        for n in _mission_numbers(content, code):
+            assert shown.index(hotline) < shown.index(n)
+
+
+def test_mission_numbers_carry_their_date_in_plain_words(content):
+    book = ContactBook(content)
+    assert "Nomor dari berita Februari 2021 (tribunnews.com)." in book.render("kbri_yangon", "id")
+    assert "Number from a news report, February 2021 (tribunnews.com)." in book.render("kbri_yangon", "en")
+    for code, country in content.countries.items():
+        for mid in country["missions"]:
+            c = content.contacts[mid]
+            assert c["source"].startswith("http") and c["seen"]  # kept in the YAML for editors
+            for lang in content.languages:
+                month = ContactBook.format_month(c["seen"], lang)
+                assert month in book.render(mid, lang), (mid, lang)
+    # healing119 is a website, not a phone number
+    r = book.render("healing119", "en")
+    assert "healing119.id" in r and not r.startswith("📞") and "Number from" not in r
+
+
+# -- length on a phone ------------------------------------------------------------------------
+def test_every_rendered_node_fits_a_phone_screen(content):
+    """No node renders over SOFT_LIMIT characters in any language, with any country's contacts
+    (there is no `long: true` node flag: no lesson screen needs one)."""
+    for mid, nid, lang, country, messages in node_renders(content):
+        for m in messages:
+            assert len(m) <= SOFT_LIMIT, (mid, nid, lang, country, len(m))
+
+
+def test_a_long_rendered_node_is_a_warning_with_file_and_node(content_copy):
+    f = content_copy / "modules" / "recruiter.yaml"
+
+    def mutate(m):
+        m["nodes"]["intro"]["contacts"] = ["kp2mi", "sapa129", "polri_110"]
+
+    lines = _rw(f, mutate)
+    problems = full_check(content_copy)
+    warns = [p for p in problems if p.file == "modules/recruiter.yaml" and p.severity == "warning" and "renders" in p.message]
+    assert warns and "'intro'" in warns[0].message and "600" in warns[0].message
+    assert warns[0].line == _line_of(lines, "  intro:")
+    assert not _errors(problems, "modules/recruiter.yaml")
+
+
+# -- content that must be there ---------------------------------------------------------------
+def test_men_are_named_among_the_victims(content):
+    for mid in ("fake_offer", "help"):
+        texts = [content.t(n.get("text", {}), lang) for n in content.modules[mid]["nodes"].values() for lang in ("id", "en")]
+        assert any("1.838" in t for t in texts) and any("1,838" in t for t in texts), mid
+
+
+def test_other_routes_and_help_after_rescue_are_reachable_lessons(content):
+    fo = content.modules["fake_offer"]["nodes"]
+    assert "other_routes" in fo
+    routes = " ".join(content.t(fo[b["goto"]]["text"], "id") for b in fo["other_routes"]["buttons"] if "goto" in b)
+    for word in ("rumah tangga", "Magang", "kapal ikan", "visa kunjungan", "Eksploitasi seksual"):
+        assert word in routes, word
+    help_nodes = content.modules["help"]["nodes"]
+    assert any(b.get("goto") == "after_rescue" for n in help_nodes.values() for b in n.get("buttons", []))
+    assert "healing119" in {c for n in help_nodes.values() for c in n.get("contacts", [])}
+    assert "healing119" in content.contacts and content.contacts["healing119"]["seen"]
+    rec = content.modules["recruiter"]["nodes"]
+    assert "village_data" in rec and "KTP" in content.t(rec["village_data"]["text"], "id")
+
+
+ASKS_FOR_EVIDENCE = re.compile(r"(?i)\bscreenshots?\b|tangkapan layar|\bmap location\b|titik lokasi")
+
+
+def test_where_photos_or_a_location_are_asked_the_phone_check_line_follows(content):
+    """The node itself or the one its first button leads to says the phone may be checked and how
+    to delete this chat (/hapus only clears what the bot keeps)."""
+    found = 0
+    for mid, m in content.modules.items():
+        for nid, node in m["nodes"].items():
+            if "text" not in node or not ASKS_FOR_EVIDENCE.search(content.t(node["text"], "en")):
+                continue
+            found += 1
+            nxt = [m["nodes"][b["goto"]] for b in node.get("buttons", [])[:1] if "goto" in b]
+            for lang in content.languages:
+                texts = [content.t(n["text"], lang) for n in [node] + nxt if "text" in n]
+                assert any("/hapus" in t and re.search(r"Telegram", t) for t in texts), (mid, nid, lang)
+    assert found
+
+
+def test_sources_name_studies_by_title_and_author(content):
+    for lang in content.languages:
+        text = render_sources(content, lang)
+        for author in ("Putri", "Dermawan", "Elen Anedya Frahma", "Nurul Aida Amalia"):
+            assert author in text
+        assert "Dinamika Kerja Sama Indonesia dan IOM" in text
+        for module in content.modules.values():
+            assert content.t(module["title"], lang) in text
+        assert not re.search(r"\d{3}_[0-9a-f]{6}|\.txt", text)

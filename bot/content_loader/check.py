@@ -8,7 +8,8 @@ from bot.content_loader.problems import Problem
 
 
 def full_check(directory) -> list[Problem]:
-    """Schema and cross-file rules, then the tools' own rules (red flags, recruiter check)."""
+    """Schema and cross-file rules, then the tools' own rules (red flags, recruiter check), then
+    the rules about what a person reads (bot/content_loader/rendered.py)."""
     content, problems = check_content(directory)
     if content is None:
         return problems
@@ -42,6 +43,10 @@ def full_check(directory) -> list[Problem]:
                 )
     for t in tools:
         problems.extend(t.validate_content(content))
+    # what a person reads: WhatsApp numbers, editors' notes, rendered length (rendered.py)
+    from bot.content_loader.rendered import all_problems
+
+    problems.extend(all_problems(content))
     return problems
 
 

@@ -27,6 +27,7 @@ import traceback
 from typing import Any, Callable
 
 from bot.engine import callbacks as cb
+from bot.engine.about import render_sources
 from bot.engine.answers import AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.contacts import ContactBook
@@ -744,20 +745,9 @@ class Engine:
         return self._menu(t, t._("OK, I will write in {language} from now on.").format(language=self.content.lang_name(lang)), "small:language")
 
     def _about(self, t: Turn) -> list[Reply]:
-        from urllib.parse import urlparse
-
-        lines = [t._("Where each topic's facts come from:")]
-        for mid, m in self.content.modules.items():
-            srcs = []
-            for src in m.get("sources", []):
-                if "seed" in src:
-                    srcs.append(src["seed"])
-                else:
-                    srcs.append(urlparse(src["url"]).netloc.removeprefix("www.") or src["url"])
-            lines.append(f"• {t.txt(m['title'])}: {', '.join(dict.fromkeys(srcs))}")
         return [
             Reply(t.txt(self.content.about["text"]), source="about"),
-            Reply("\n".join(lines), [[Button(t._("Menu"), cb.MENU)]], "about"),
+            Reply(render_sources(self.content, t.lang), [[Button(t._("Menu"), cb.MENU)]], "about"),
         ]
 
     def _help(self, t: Turn) -> list[Reply]:

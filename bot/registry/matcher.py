@@ -20,7 +20,8 @@ Each match says how close it is:
   WORD_TYPO_RATIO per word). The bot shows the name as it is on the list and asks the person to
   check the spelling and the licence number: a look-alike name can be a different company.
 - otherwise a similar name: shown as such, never as a hit.
-- `score` (0-100) orders the matches within each of these groups (exact first).
+- `score` (0-100) orders the matches within each of these groups (exact first; among exact
+  names, the one in the word order typed first, so a reordered twin never ties with it).
 """
 from __future__ import annotations
 
@@ -124,9 +125,12 @@ class NameMatcher(Generic[T]):
             exact = q_sorted == self.sorted_norms[i] or q_glued == self.glued[i]
             same = exact or _same_words(words, self.norms[i].split())
             score = 100.0 if exact else round(score, 1)
-            scored.append((not exact, not same, -score, abs(len(self.norms[i]) - len(q)), i, score, same, exact))
+            # the name typed in its own word order before its reordered twin ("Abadi Sumber Rejeki"
+            # and "Sumber Rejeki Abadi" can be two companies): both are exact, the typed order first
+            in_order = self.glued[i] == q_glued  # the same letters in the same order
+            scored.append((not exact, not in_order, not same, -score, abs(len(self.norms[i]) - len(q)), i, score, same, exact))
         scored.sort()
-        return [Match(self.items[t[4]], t[5], t[6], t[7]) for t in scored[:limit]]
+        return [Match(self.items[t[5]], t[6], t[7], t[8]) for t in scored[:limit]]
 
 
 def _same_words(a: list[str], b: list[str]) -> bool:

@@ -10,6 +10,15 @@
 What the lookup says is fixed by issue 5 and tested (tests/registry/test_tool.py): a name that is
 not found is "not on our list from <date>", never "illegal"; a list older than STALE_DAYS (or
 none at all) is not answered from; a licence is never presented as proof that a job is real.
+While no list is imported (the project ships none: there is no public, dated list it may use),
+the button and a typed name both get that said first, in one line, and the official ways to
+check a company as the answer; the bot does not ask for a name it cannot look up.
+
+Both tools tell the engine what they found, without text, in `ctx.outcome`:
+- after a lookup: {"kind": "registry", "result": "found" | "not_found" | "no_list" | "stale"}
+  (a typo or look-alike of a listed name is "not_found": it is never said to be on the list);
+- after the guided check: {"kind": "recruiter_check", "level": "high" | "medium" | "low",
+  "flags": ["question:answer", ...] (answers that raised concern), "country": code or None}.
 """
 from __future__ import annotations
 
@@ -30,7 +39,8 @@ log = logging.getLogger(__name__)
 
 CHECK_FILE = "recruiter_check.yaml"
 MAX_SHOWN = 5
-REASONS_CHUNK = 1200  # characters per message of reasons
+REASONS_CHUNK = 600  # characters per message of reasons: a phone screen
+COUNTRY_ROW = 3  # country buttons per row
 
 STATUS_WORDS = {
     "expired": N_("expired"),
@@ -96,6 +106,9 @@ class Lookup:
             log.exception("could not count")
 
     def prompt(self, ctx: ToolContext) -> list[Reply]:
+        info = self.registry.info()
+        if info.empty or info.stale:  # nothing to look a name up in: say so, and how to check
+            return self.unavailable(ctx, info, None)
         ctx.state["await"] = True
         return [Reply(ctx._(
             "Type the company's name as it is written on the recruiter's papers. \"PT\", capital letters "
@@ -108,34 +121,62 @@ class Lookup:
             [_help_button(ctx), Button(ctx._("Menu"), "a:menu")],
         ]
 
+    def unavailable(self, ctx: ToolContext, info: Any, query: str | None) -> list[Reply]:
+        """No list, or one too old to answer from: that first, in one line, then the official
+        ways to check a company as the answer (not as an apology after a failed search)."""
+        _ = ctx._
+        ctx.state["await"] = False  # a later "PT ..." is still answered; other text goes back
+        if info.empty:
+            self._count("no_list")
+            ctx.outcome = {"kind": "registry", "result": "no_list"}
+            if query:
+                first = _("This bot has no official list of licensed placement companies (P3MI), so it does not "
+                          "search for \"{query}\" here.").format(query=query)
+            else:
+                first = _("This bot has no official list of licensed placement companies (P3MI), so it does not "
+                          "search company names here.")
+        else:
+            self._count("stale")
+            ctx.outcome = {"kind": "registry", "result": "stale"}
+            fmt = dict(date=format_date(info.date, ctx.lang), days=STALE_DAYS, query=query or "")
+            if query:
+                first = _("Our list of licensed placement companies (P3MI) is from {date}, more than {days} days "
+                          "ago: licences change, so we do not answer for \"{query}\" from it.").format(**fmt)
+            else:
+                first = _("Our list of licensed placement companies (P3MI) is from {date}, more than {days} days "
+                          "ago: licences change, so we do not answer from it.").format(**fmt)
+        after = _("Check the company there before you pay or hand over documents.")
+        rows = [[Button(_("Why is there no list?"), "t:registry_lookup:why")]] if info.empty else []
+        rows.append([_help_button(ctx), Button(_("Menu"), "a:menu")])
+        return [Reply(first + "\n\n" + _channels(ctx) + "\n\n" + after, rows)]
+
+    def why(self, ctx: ToolContext) -> list[Reply]:
+        """Why the bot ships no list (research/contacts.md B2, SBMI 27/2/2020)."""
+        _ = ctx._
+        text = _(
+            "There is no public list of licensed placement companies with a date that we could use, and lists "
+            "go out of date: in 2020 the Jendela PMI app showed 438 companies, and 111 of them were still shown "
+            "although their licence had been revoked (SBMI). So we do not guess: the official channels know "
+            "today's licences."
+        )
+        return [Reply(text, [[_help_button(ctx), Button(_("Menu"), "a:menu")]])]
+
     def answer(self, ctx: ToolContext, query: str) -> list[Reply]:
         """The replies for one name: honest about the list, its date and what a hit means."""
         ctx.state["await"] = False
         _ = ctx._
         lang = ctx.lang
         info = self.registry.info()
+        if info.empty or info.stale:
+            return self.unavailable(ctx, info, query)
         channels = _channels(ctx)
-        if info.empty:
-            self._count("no_list")
-            text = _(
-                "We have no list of licensed placement companies (P3MI) loaded yet, so we cannot check "
-                "\"{query}\" here. Check it with the official channels before you pay or hand over documents."
-            ).format(query=query)
-            return [Reply(text + "\n\n" + channels, self.buttons(ctx))]
         date = format_date(info.date, lang)
-        if info.stale:
-            self._count("stale")
-            text = _(
-                "Our list of licensed placement companies (P3MI) is from {date}, more than {days} days ago. "
-                "Licences change, so we do not answer from an old list. Check \"{query}\" with the official "
-                "channels before you pay or hand over documents."
-            ).format(date=date, days=STALE_DAYS, query=query)
-            return [Reply(text + "\n\n" + channels, self.buttons(ctx))]
 
         today = self.registry.today()
         matches = self.registry.find(query, limit=MAX_SHOWN)
         best = matches[0] if matches and matches[0].same_name else None
         parts: list[str] = []
+        ctx.outcome = {"kind": "registry", "result": "found" if best is not None and best.exact else "not_found"}
         if best is None:
             self._count("not_found")
             parts.append(_(
@@ -234,6 +275,8 @@ class RegistryLookupTool(Tool):
     def on_button(self, ctx: ToolContext, payload: str) -> list[Reply] | None:
         if payload in ("", "again"):
             return self.lookup.prompt(ctx)
+        if payload == "why":
+            return self.lookup.why(ctx)
         return None
 
 
@@ -253,6 +296,32 @@ class RecruiterCheckTool(Tool):
             raise RuntimeError(f"{CHECK_FILE} is not loaded")
         return spec
 
+    @staticmethod
+    def _countries(content: Any) -> dict[str, Any]:
+        countries = getattr(content, "countries", None)
+        return countries if isinstance(countries, dict) else {}
+
+    def _codes(self, content: Any, q: dict[str, Any]) -> list[str]:
+        """The country buttons of a question: contacts.yaml's order, then any other code."""
+        grouped = [c for g in q.get("countries") or [] for c in g["codes"]]
+        known = [c for c in self._countries(content) if c in grouped]
+        return known + [c for c in grouped if c not in known]
+
+    def _country_name(self, content: Any, code: str, lang: str) -> str:
+        c = self._countries(content).get(code)
+        return _t(content, c["name"], lang) if c else code
+
+    def _choice(self, content: Any, q: dict[str, Any], choice: str | None, lang: str) -> tuple[int, str | None] | None:
+        """(weight, reason) of an answer id or a country code; None if it is neither."""
+        for a in q["answers"]:
+            if a["id"] == choice:
+                return a["weight"], (_t(content, a["reason"], lang) if a.get("reason") else None)
+        for g in q.get("countries") or []:
+            if choice in g["codes"]:
+                reason = _t(content, g["reason"], lang).replace("{country}", self._country_name(content, choice, lang)) if g.get("reason") else None
+                return g["weight"], reason
+        return None
+
     def validate_content(self, content: Any) -> list[Any]:
         from bot.content_loader.problems import Problem
 
@@ -268,6 +337,7 @@ class RecruiterCheckTool(Tool):
 
         out: list[Problem] = []
         seen_q: set[str] = set()
+        countries = self._countries(content)
         for qi, q in enumerate(spec.get("questions", [])):
             if q["id"] in seen_q:
                 out.append(Problem(CHECK_FILE, line("questions", qi, "id"), f"question id {q['id']!r} is used twice"))
@@ -289,11 +359,38 @@ class RecruiterCheckTool(Tool):
                                 f"keyword {w!r} means both {kw_owner[key]!r} and {a['id']!r} in question {q['id']!r}",
                             ))
                         kw_owner[key] = a["id"]
+            if q.get("countries") is not None:
+                out += self._validate_countries(q, qi, countries, line)
         mins = [v["min_score"] for v in spec.get("verdicts", [])]
         if 0 not in mins:
             out.append(Problem(CHECK_FILE, line("verdicts"), "one verdict needs min_score: 0 (for answers with no concern)"))
         if len(set(mins)) != len(mins):
             out.append(Problem(CHECK_FILE, line("verdicts"), "two verdicts have the same min_score"))
+        return out
+
+    @staticmethod
+    def _validate_countries(q: dict[str, Any], qi: int, countries: dict[str, Any], line) -> list[Any]:
+        """Every country of contacts.yaml in exactly one group, and no code that is not one."""
+        from bot.content_loader.problems import Problem
+
+        out: list[Problem] = []
+        where: dict[str, int] = {}
+        for gi, g in enumerate(q["countries"]):
+            if g["weight"] > 0 and not g.get("reason"):
+                out.append(Problem(CHECK_FILE, line("questions", qi, "countries", gi), "a country group with a weight above 0 needs a reason"))
+            for code in g["codes"]:
+                if code in where:
+                    out.append(Problem(CHECK_FILE, line("questions", qi, "countries", gi, "codes"),
+                                       f"country {code} is in two groups of question {q['id']!r}"))
+                where[code] = gi
+                if countries and code not in countries:
+                    out.append(Problem(CHECK_FILE, line("questions", qi, "countries", gi, "codes"),
+                                       f"country {code} is not in contacts.yaml"))
+        missing = [c for c in countries if c not in where]
+        if missing:
+            out.append(Problem(CHECK_FILE, line("questions", qi, "countries"),
+                               f"question {q['id']!r}: countries of contacts.yaml in no group: {', '.join(missing)} "
+                               "(put each in the group whose weight and reason fit it)"))
         return out
 
     # -- flow ----------------------------------------------------------------------------------
@@ -310,8 +407,13 @@ class RecruiterCheckTool(Tool):
         text = ctx._("Question {n} of {total}").format(n=qi + 1, total=total) + "\n" + _t(ctx.content, q["text"], ctx.lang)
         if head:
             text = head + "\n\n" + text
+        rows: list[list[Button]] = []
+        codes = self._codes(ctx.content, q)
+        if codes:
+            buttons = [ctx.button(self._country_name(ctx.content, c, ctx.lang), f"a:{qi}:c{c}") for c in codes]
+            rows += [buttons[i : i + COUNTRY_ROW] for i in range(0, len(buttons), COUNTRY_ROW)]
         row = [ctx.button(_t(ctx.content, a["label"], ctx.lang), f"a:{qi}:{ai}") for ai, a in enumerate(q["answers"])]
-        rows = [row] if sum(len(b.label) for b in row) <= 40 else [[b] for b in row]
+        rows += [row] if sum(len(b.label) for b in row) <= 40 else [[b] for b in row]
         return Reply(text, rows)
 
     def on_button(self, ctx: ToolContext, payload: str) -> list[Reply] | None:
@@ -319,19 +421,25 @@ class RecruiterCheckTool(Tool):
         if payload in ("", "restart"):
             return self.start(ctx)
         parts = payload.split(":")
-        if len(parts) != 3 or parts[0] != "a" or not parts[1].isdigit() or not parts[2].isdigit():
+        if len(parts) != 3 or parts[0] != "a" or not parts[1].isdigit() or not (parts[2].isdigit() or parts[2][:1] == "c"):
             return None
         if ctx.state.get("done") or "q" not in ctx.state:
             return None  # a button from a finished check: the engine says it is old
-        qi, ai = int(parts[1]), int(parts[2])
+        qi = int(parts[1])
         cur = int(ctx.state.get("q", 0))
         questions = spec["questions"]
         if cur >= len(questions):
             return None
-        if qi != cur or ai >= len(questions[qi]["answers"]):
+        if parts[2].isdigit():
+            ai = int(parts[2])
+            choice = questions[qi]["answers"][ai]["id"] if qi < len(questions) and ai < len(questions[qi]["answers"]) else None
+        else:
+            code = parts[2][1:]
+            choice = code if qi < len(questions) and code in self._codes(ctx.content, questions[qi]) else None
+        if qi != cur or choice is None:
             note = ctx._("That button is from an earlier question. Here is the current one:")
             return [self._question(ctx, spec, cur, note)]
-        return self._answer(ctx, spec, qi, ai)
+        return self._answer(ctx, spec, qi, choice)
 
     def on_text(self, ctx: ToolContext, text: str) -> list[Reply] | None:
         if ctx.state.get("done") or "q" not in ctx.state:
@@ -340,37 +448,51 @@ class RecruiterCheckTool(Tool):
         cur = int(ctx.state["q"])
         if cur >= len(spec["questions"]):
             return None
-        ai = self._typed_answer(spec["questions"][cur], text, ctx.lang)
-        if ai is None:
+        choice = self._typed_choice(ctx.content, spec["questions"][cur], text, ctx.lang)
+        if choice is None:
             return None  # not an answer: the engine handles it (the buttons still work)
-        return self._answer(ctx, spec, cur, ai)
+        return self._answer(ctx, spec, cur, choice)
 
     @staticmethod
-    def _typed_answer(question: dict[str, Any], text: str, lang: str) -> int | None:
-        said = " ".join(fold(text).replace("'", "").split())
-        said = "".join(ch if ch.isalnum() or ch == " " else " " for ch in said)
-        said = " ".join(said.split())
+    def _phrase(text: str) -> str:
+        k = " ".join(fold(text).replace("'", "").split())
+        return " ".join("".join(ch if ch.isalnum() or ch == " " else " " for ch in k).split())
+
+    def _typed_choice(self, content: Any, question: dict[str, Any], text: str, lang: str) -> str | None:
+        """The answer id (or country code) a short typed reply means: the longest phrase it
+        contains among the answers' keywords and labels and the countries' names and keywords."""
+        said = self._phrase(text)
         if not said or len(said.split()) > 6:
             return None
-        best: tuple[int, int] | None = None  # (length of keyword, answer index)
-        for ai, a in enumerate(question["answers"]):
+        best: tuple[int, str] | None = None  # (length of the phrase, choice)
+        candidates: list[tuple[str, str]] = []
+        for a in question["answers"]:
             kws = a.get("keywords") or {}
             words = list(kws.get(lang, [])) + [w for code, ws in kws.items() if code != lang for w in ws]
             words.append(_t(None, a["label"], lang))
-            for w in words:
-                k = " ".join(fold(w).split())
-                k = " ".join("".join(ch if ch.isalnum() or ch == " " else " " for ch in k).split())
-                if not k:
-                    continue
-                if said == k or f" {k} " in f" {said} ":
-                    if best is None or len(k) > best[0]:
-                        best = (len(k), ai)
+            candidates += [(w, a["id"]) for w in words]
+        countries = self._countries(content)
+        for code in self._codes(content, question):
+            c = countries.get(code) or {}
+            names = list((c.get("name") or {}).values()) if isinstance(c.get("name"), dict) else []
+            candidates += [(w, code) for w in list(c.get("keywords") or []) + names + [code]]
+        for w, choice in candidates:
+            k = self._phrase(w)
+            if k and (said == k or f" {k} " in f" {said} ") and (best is None or len(k) > best[0]):
+                best = (len(k), choice)
         return best[1] if best else None
 
-    def _answer(self, ctx: ToolContext, spec: dict[str, Any], qi: int, ai: int) -> list[Reply]:
+    @staticmethod
+    def _typed_answer(question: dict[str, Any], text: str, lang: str) -> int | None:
+        """The index of the answer a typed reply means (answers only; see _typed_choice)."""
+        choice = RecruiterCheckTool()._typed_choice(None, {**question, "countries": None}, text, lang)
+        ids = [a["id"] for a in question["answers"]]
+        return ids.index(choice) if choice in ids else None
+
+    def _answer(self, ctx: ToolContext, spec: dict[str, Any], qi: int, choice: str) -> list[Reply]:
         q = spec["questions"][qi]
         ans = dict(ctx.state.get("ans") or {})
-        ans[q["id"]] = q["answers"][ai]["id"]
+        ans[q["id"]] = choice
         ctx.state["ans"] = ans
         ctx.state["q"] = qi + 1
         if qi + 1 < len(spec["questions"]):
@@ -382,18 +504,26 @@ class RecruiterCheckTool(Tool):
         lang = ctx.lang
         score = 0
         reasons: list[str] = []
+        flags: list[str] = []
+        country: str | None = None
         for q in spec["questions"]:
-            a = next((a for a in q["answers"] if a["id"] == ans.get(q["id"])), None)
-            if a is None or a["weight"] <= 0:
+            choice = ans.get(q["id"])
+            if q.get("countries") and choice in self._codes(ctx.content, q):
+                country = choice
+            picked = self._choice(ctx.content, q, choice, lang)
+            if picked is None or picked[0] <= 0:
                 continue
-            score += a["weight"]
-            if a.get("reason"):
-                reasons.append("• " + _t(ctx.content, a["reason"], lang))
+            score += picked[0]
+            flags.append(f"{q['id']}:{choice}")
+            if picked[1]:
+                reasons.append("• " + picked[1])
         verdicts = sorted(spec["verdicts"], key=lambda v: v["min_score"])
         chosen = verdicts[0]
         for v in verdicts:
             if v["min_score"] <= score:
                 chosen = v
+        level = "low" if chosen is verdicts[0] else "high" if chosen is verdicts[-1] else "medium"
+        ctx.outcome = {"kind": "recruiter_check", "level": level, "flags": flags, "country": country}
         try:
             if self.store is not None:
                 self.store.count("recruiter_check", chosen["id"])
@@ -402,7 +532,9 @@ class RecruiterCheckTool(Tool):
         replies: list[Reply] = []
         text = _t(ctx.content, chosen["text"], lang)
         if reasons:
-            chunk = text + "\n\n" + ctx._("What raised concern:")
+            # with the lowest verdict ("no warning signs"), answers of weight 1 are things to ask
+            heading = ctx._("What still needs checking:") if level == "low" else ctx._("What raised concern:")
+            chunk = text + "\n\n" + heading
             for r in reasons:
                 if len(chunk) + len(r) + 2 > REASONS_CHUNK:
                     replies.append(Reply(chunk))

@@ -15,14 +15,16 @@ TODAY = _dt.date(2026, 11, 22)
 
 
 class StubContent:
-    """Just what the tools read, from content/recruiter_check.yaml alone (independent of the
-    rest of the content, which other features own)."""
+    """Just what the tools read: content/recruiter_check.yaml and the countries of
+    content/contacts.yaml (independent of the rest of the content, which other features own)."""
 
     def __init__(self) -> None:
         self.dir = ROOT / "content"
         self.languages = ["id", "en"]
         self.files = {"recruiter_check.yaml": yaml.safe_load((self.dir / "recruiter_check.yaml").read_text("utf-8"))}
         self.modules = {"help": {}}
+        # the destination question has one button per country of contacts.yaml
+        self.countries = yaml.safe_load((self.dir / "contacts.yaml").read_text("utf-8"))["countries"]
 
     def t(self, text, lang):
         if isinstance(text, dict):

@@ -38,8 +38,9 @@ def test_a_general_question_is_not_claimed(chat):
 def test_guided_check_then_name_check_in_english(chat):
     chat.handle("u3", Event.start("menu-en"))
     out = chat.handle("u3", Event.button("t:recruiter_check:"))
-    assert "Question 1 of 7" in texts(out)
-    for qi, ai in enumerate([1, 0, 0, 0, 1, 0, 1]):  # person, pays, keeps documents, ..., Cambodia, no visa
+    assert "Question 1 of 8" in texts(out)
+    # person, CS work, Cambodia, pays, keeps documents, Disnaker yes, no job order, no visa
+    for qi, ai in enumerate(["1", "0", "cKH", "0", "0", "0", "1", "1"]):
         out = chat.handle("u3", Event.button(f"t:recruiter_check:a:{qi}:{ai}"))
     assert "serious warning signs" in texts(out) and "What raised concern" in texts(out)
     assert "t:registry_lookup:" in datas(out)
@@ -52,7 +53,7 @@ def test_guided_check_then_name_check_in_english(chat):
 def test_guided_check_in_indonesian_with_typed_answers(chat):
     chat.handle("u4", Event.start("menu-id"))
     chat.handle("u4", Event.button("t:recruiter_check:"))
-    for answer in ["perusahaan", "tidak", "tidak", "ya", "ya", "tidak"]:
+    for answer in ["perusahaan", "pabrik", "hong kong", "tidak", "tidak", "ya", "ya"]:
         out = chat.handle("u4", Event.message(answer))
     out = chat.handle("u4", Event.message("ya"))
     assert "kami tidak melihat tanda bahaya" in texts(out) and "belum berarti" in texts(out)
@@ -65,3 +66,40 @@ def test_old_lookup_button_starts_afresh(chat):
     assert "Ketik nama perusahaannya" in texts(out)
     out = chat.handle("u5", Event.message("PT Berkah Insani Perkasa"))
     assert "izinnya sudah dicabut" in texts(out)
+
+
+def test_a_company_offering_cs_work_in_laos_is_never_no_warning_signs(chat):
+    chat.handle("u6", Event.start("menu-id"))
+    chat.handle("u6", Event.button("t:recruiter_check:"))
+    for answer in ["perusahaan", "customer service", "laos", "tidak", "tidak", "ya", "ya", "ya"]:
+        out = chat.handle("u6", Event.message(answer))
+    text = texts(out)
+    assert "kami tidak melihat tanda bahaya" not in text
+    assert "Ada tanda bahaya serius" in text and "Laos termasuk negara" in text
+
+
+def test_the_destination_question_lists_every_country(chat, content):
+    chat.handle("u7", Event.start("menu-en"))
+    chat.handle("u7", Event.button("t:recruiter_check:"))
+    chat.handle("u7", Event.button("t:recruiter_check:a:0:0"))
+    out = chat.handle("u7", Event.button("t:recruiter_check:a:1:0"))
+    assert "Question 3 of 8" in texts(out)
+    data = datas(out)
+    for code in content.countries:
+        assert f"t:recruiter_check:a:2:c{code}" in data, code
+    assert all(len(d.encode()) <= 64 for d in data)
+
+
+def test_no_list_button_answers_with_the_official_ways_at_once(engine):
+    # the project ships no list: the button says so first, in one line, and how to check
+    out = engine.handle("u8", Event.button("m:recruiter"))
+    out = engine.handle("u8", Event.button("b:recruiter:intro:2"))  # "Cek nama PT"
+    text = texts(out)
+    assert "tidak memuat daftar resmi" in text and "Ketik nama" not in text
+    assert "siskop2mi.bp2mi.go.id" in text and "+62 811-8080-141" in text and "0800-1000" in text
+    assert text.index("tidak memuat daftar resmi") < text.index("siskop2mi")
+    assert "t:registry_lookup:why" in datas(out)
+    why = texts(engine.handle("u8", Event.button("t:registry_lookup:why")))
+    assert "438" in why and "111" in why
+    typed = texts(engine.handle("u8", Event.message("cek PT Maju Jaya resmi gak?")))
+    assert typed.startswith("Bot ini tidak memuat daftar resmi") and "\"PT Maju Jaya\"" in typed

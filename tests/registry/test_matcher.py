@@ -98,3 +98,19 @@ def test_empty_queries_and_lists():
     assert m.search("PT Apa Saja") == []
     m = NameMatcher(["a"], ["PT Sumber"])
     assert m.search("PT") == [] and m.search("   ") == []
+
+
+@pytest.mark.parametrize("query, first", [
+    ("PT Abadi Sumber Rejeki", "PT Abadi Sumber Rejeki"),
+    ("sumber rejeki abadi", "PT Sumber Rejeki Abadi"),
+    ("P.T. SUMBER-REJEKI ABADI", "PT Sumber Rejeki Abadi"),
+    ("abadisumberrejeki", "PT Abadi Sumber Rejeki"),  # glued: only the same order is exact
+])
+def test_a_name_typed_exactly_comes_before_its_reordered_twin(query, first):
+    # two companies whose names have the same words in another order: both are exact, but the
+    # one typed in its own order is first, whichever comes first in the list
+    for order in (["PT Sumber Rejeki Abadi", "PT Abadi Sumber Rejeki"], ["PT Abadi Sumber Rejeki", "PT Sumber Rejeki Abadi"]):
+        found = NameMatcher(order, order).search(query)
+        assert [m.item for m in found[:1]] == [first] and found[0].exact, (order, found)
+        if " " in query.strip():
+            assert len(found) >= 2 and found[1].exact  # the twin is exact too, only second

@@ -144,24 +144,64 @@ def test_not_found_shows_look_alikes_as_such(lookup, stub_content):
     assert "Nama yang mirip di daftar (bukan nama yang sama" in out and "PT Maju Jaya" in out
 
 
-def test_no_list_says_so_and_gives_the_official_channels(registry, stub_content):
-    for lang, words in {"id": ["belum punya daftar", "0800-1000", "Disnaker"], "en": ["no list of licensed", "0800-1000", "Disnaker"]}.items():
-        replies = Lookup(registry).answer(ctx_for("registry_lookup", lang, stub_content), "PT Maju Jaya")
-        out = text_of(replies)
-        for w in words:
-            assert w in out
-        assert not NEVER.search(out)
-        assert "t:registry_lookup:" in data_of(replies) and "a:menu" in data_of(replies) and "m:help" in data_of(replies)
+OFFICIAL_WAYS = ["siskop2mi.bp2mi.go.id", "+62 811-8080-141", "0800-1000", "+62 21 2924 4800", "Disnaker"]
+
+
+def test_no_list_says_so_first_and_gives_the_official_ways(registry, stub_content):
+    first = {"id": "Bot ini tidak memuat daftar resmi perusahaan penempatan berizin (P3MI)",
+             "en": "This bot has no official list of licensed placement companies (P3MI)"}
+    for lang in ("id", "en"):
+        for query in ("PT Maju Jaya", None):
+            ctx = ctx_for("registry_lookup", lang, stub_content)
+            lookup = Lookup(registry)
+            replies = lookup.answer(ctx, query) if query else lookup.prompt(ctx)
+            out = text_of(replies)
+            assert out.startswith(first[lang]), out  # said first, in one line...
+            assert "\n" not in out.split("\n\n")[0]
+            for w in OFFICIAL_WAYS:  # ...then the official ways, as the answer
+                assert w in out, (lang, w)
+            assert not NEVER.search(out)
+            assert "tidak ada di daftar" not in out and "not on our list" not in out  # no failed search
+            assert "Ketik nama" not in out and "Type the company" not in out  # no name asked for
+            assert ("\"PT Maju Jaya\"" in out) == bool(query)
+            assert ctx.outcome == {"kind": "registry", "result": "no_list"}
+            data = data_of(replies)
+            assert "t:registry_lookup:why" in data and "a:menu" in data and "m:help" in data
+
+
+def test_why_there_is_no_list(registry, stub_content):
+    tool = RegistryLookupTool(Lookup(registry))
+    out = text_of(tool.on_button(ctx_for("registry_lookup", "id", stub_content), "why"))
+    assert "438" in out and "111" in out and "SBMI" in out and "Jendela PMI" in out
 
 
 def test_a_list_older_than_90_days_is_not_answered_from(stub_content):
     reg = Registry.for_store(MemoryStore(), today=lambda: TODAY)
     reg.replace(parse_csv(fictional_csv(200, retrieved_on="2026-08-01")).companies)
-    out = text_of(Lookup(reg).answer(ctx_for("registry_lookup", "id", stub_content), "PT Maju Jaya Sentosa"))
+    ctx = ctx_for("registry_lookup", "id", stub_content)
+    out = text_of(Lookup(reg).answer(ctx, "PT Maju Jaya Sentosa"))
     assert "lebih dari 90 hari" in out and "1 Agustus 2026" in out and "0800-1000" in out
     assert "ada di daftar" not in out
+    assert ctx.outcome == {"kind": "registry", "result": "stale"}
     out = text_of(Lookup(reg).answer(ctx_for("registry_lookup", "en", stub_content), "PT Maju Jaya Sentosa"))
     assert "more than 90 days ago" in out and "is on the list" not in out
+    out = text_of(Lookup(reg).prompt(ctx_for("registry_lookup", "en", stub_content)))
+    assert "more than 90 days ago" in out and "Type the company" not in out
+
+
+@pytest.mark.parametrize(
+    "query, result",
+    [
+        ("PT Maju Jaya Sentosa", "found"),
+        ("PT Karya Mandiri Lestari", "found"),  # on the list, licence expired: still found
+        ("PT Maju Jaya Sentossa", "not_found"),  # a typo is never "on the list"
+        ("PT Cahaya Bintang Samudra", "not_found"),
+    ],
+)
+def test_each_lookup_reports_its_outcome(lookup, stub_content, query, result):
+    ctx = ctx_for("registry_lookup", "en", stub_content)
+    lookup.answer(ctx, query)
+    assert ctx.outcome == {"kind": "registry", "result": result}
 
 
 def test_lookup_tool_flow(loaded, stub_content):
@@ -178,19 +218,31 @@ def test_lookup_tool_flow(loaded, stub_content):
 
 
 # -- the guided check ------------------------------------------------------------------------
-def run_check(stub_content, lang, picks):
+def run_check(stub_content, lang, picks, ctx_out=None):
+    """Answer with buttons: an answer id, or a country code (two capital letters)."""
     tool = RecruiterCheckTool()
     state: dict = {}
     c = ctx_for("recruiter_check", lang, stub_content, state)
     out = tool.start(c)
     for qi, answer_id in enumerate(picks):
         q = stub_content.files["recruiter_check.yaml"]["questions"][qi]
-        ai = [a["id"] for a in q["answers"]].index(answer_id)
-        out = tool.on_button(c, f"a:{qi}:{ai}")
+        if re.fullmatch(r"[A-Z]{2}", answer_id):
+            out = tool.on_button(c, f"a:{qi}:c{answer_id}")
+        else:
+            ai = [a["id"] for a in q["answers"]].index(answer_id)
+            out = tool.on_button(c, f"a:{qi}:{ai}")
+    if ctx_out is not None:
+        ctx_out.append(c)
     return out, state
 
 
-SAFE_PICKS = ["company", "no", "no", "yes", "yes", "no", "yes"]
+QUESTIONS = ["who", "job", "destination", "money", "documents", "disnaker", "job_order", "visa_contract"]
+SAFE_PICKS = ["company", "other", "HK", "no", "no", "yes", "yes", "yes"]
+DESTINATION = QUESTIONS.index("destination")
+
+
+def test_question_order_matches_the_picks(stub_content):
+    assert [q["id"] for q in stub_content.files["recruiter_check.yaml"]["questions"]] == QUESTIONS
 
 
 def test_no_warning_signs_still_is_not_a_guarantee(stub_content):
@@ -207,10 +259,10 @@ def test_no_warning_signs_still_is_not_a_guarantee(stub_content):
 
 def test_a_destination_without_legal_placement_is_serious_on_its_own(stub_content):
     picks = SAFE_PICKS.copy()
-    picks[5] = "yes"
+    picks[DESTINATION] = "KH"
     out, _ = run_check(stub_content, "id", picks)
     text = text_of(out)
-    assert "Ada tanda bahaya serius" in text and "Tidak ada penempatan pekerja migran resmi" in text
+    assert "Ada tanda bahaya serius" in text and "Kamboja: tidak ada penempatan pekerja migran resmi" in text
     assert "Yang membuat kami khawatir" in text
     out, _ = run_check(stub_content, "en", picks)
     text = text_of(out)
@@ -218,10 +270,10 @@ def test_a_destination_without_legal_placement_is_serious_on_its_own(stub_conten
 
 
 def test_money_and_person_give_check_first_with_each_reason(stub_content):
-    picks = ["person", "no", "no", "yes", "yes", "no", "yes"]
+    picks = ["person", "other", "HK", "no", "no", "yes", "yes", "yes"]
     text = text_of(run_check(stub_content, "id", picks)[0])
     assert "beberapa hal yang perlu Anda cek dulu" in text and "P3MI" in text
-    picks = ["company", "yes", "no", "yes", "yes", "no", "yes"]
+    picks = ["company", "other", "HK", "yes", "no", "yes", "yes", "yes"]
     text = text_of(run_check(stub_content, "en", picks)[0])
     assert "a few things to check" in text
     assert "Placement costs may not be charged to you under UU 18/2017 Pasal 30" in text
@@ -229,10 +281,10 @@ def test_money_and_person_give_check_first_with_each_reason(stub_content):
 
 
 def test_all_not_sure_lists_every_question(stub_content):
-    out, _ = run_check(stub_content, "id", ["unsure"] * 7)
+    out, _ = run_check(stub_content, "id", ["unsure"] * 8)
     text = text_of(out)
-    assert "Ada tanda bahaya serius" in text  # 7 unknowns add up
-    assert text.count("• Anda belum tahu") == 7
+    assert "Ada tanda bahaya serius" in text  # 8 unknowns add up
+    assert text.count("• Anda belum tahu") == 8
 
 
 def test_verdict_buttons_lead_to_the_name_check_help_and_menu(stub_content):
@@ -242,17 +294,17 @@ def test_verdict_buttons_lead_to_the_name_check_help_and_menu(stub_content):
     labels = [b.label for r in out for b in r.all_buttons()]
     assert "Cek nama PT" in labels and "Minta bantuan" in labels
     for r in out:
-        assert len(r.text) < 4000
+        assert len(r.text) <= 600, r.text  # a phone screen
 
 
 def test_questions_show_progress_and_buttons(stub_content):
     tool = RecruiterCheckTool()
     c = ctx_for("recruiter_check", "id", stub_content)
     out = tool.start(c)
-    assert "Pertanyaan 1 dari 7" in out[0].text and "Tidak tahu" in [b.label for b in out[0].all_buttons()]
+    assert "Pertanyaan 1 dari 8" in out[0].text and "Tidak tahu" in [b.label for b in out[0].all_buttons()]
     c = ctx_for("recruiter_check", "en", stub_content)
     out = tool.start(c)
-    assert "Question 1 of 7" in out[0].text and "Not sure" in [b.label for b in out[0].all_buttons()]
+    assert "Question 1 of 8" in out[0].text and "Not sure" in [b.label for b in out[0].all_buttons()]
 
 
 def test_old_and_unknown_buttons(stub_content):
@@ -262,14 +314,15 @@ def test_old_and_unknown_buttons(stub_content):
     tool.start(c)
     tool.on_button(c, "a:0:0")
     again = tool.on_button(c, "a:0:1")  # the first question's button, again
-    assert "Tombol itu dari pertanyaan sebelumnya" in again[0].text and "Pertanyaan 2 dari 7" in again[0].text
+    assert "Tombol itu dari pertanyaan sebelumnya" in again[0].text and "Pertanyaan 2 dari 8" in again[0].text
     assert state["q"] == 1 and state["ans"] == {"who": "company"}
     assert "Tombol itu" in tool.on_button(c, "a:1:9")[0].text  # no such answer
     assert tool.on_button(c, "zzz") is None and tool.on_button(c, "a:x:1") is None
-    for qi in range(1, 7):
+    assert "Tombol itu" in tool.on_button(c, "a:1:cXX")[0].text  # no such country
+    for qi in range(1, 8):
         tool.on_button(c, f"a:{qi}:1")
-    assert state["done"] and tool.on_button(c, "a:6:0") is None  # finished: the engine says it is old
-    assert "Pertanyaan 1 dari 7" in tool.on_button(c, "")[0].text  # start again
+    assert state["done"] and tool.on_button(c, "a:7:0") is None  # finished: the engine says it is old
+    assert "Pertanyaan 1 dari 8" in tool.on_button(c, "")[0].text  # start again
 
 
 def test_typed_answers(stub_content):
@@ -279,24 +332,84 @@ def test_typed_answers(stub_content):
     tool.start(c)
     assert "Pertanyaan 2" in tool.on_text(c, "calo")[0].text
     assert "Pertanyaan 3" in tool.on_text(c, "gak tau")[0].text  # "not sure", not "no"
-    assert "Pertanyaan 4" in tool.on_text(c, "iya")[0].text
     assert tool.on_text(c, "berapa gaji di malaysia sekarang untuk pekerja pabrik") is None
-    assert state["ans"] == {"who": "person", "money": "unsure", "documents": "yes"}
+    assert "Pertanyaan 4" in tool.on_text(c, "ke kamboja")[0].text  # a country's name or keyword
+    assert "Pertanyaan 5" in tool.on_text(c, "iya")[0].text
+    assert state["ans"] == {"who": "person", "job": "unsure", "destination": "KH", "money": "yes"}
+    for typed, code in [("Uni Emirat Arab", "AE"), ("arab saudi", "SA"), ("sihanoukville", "KH"), ("taiwan", "TW")]:
+        q = stub_content.files["recruiter_check.yaml"]["questions"][DESTINATION]
+        assert tool._typed_choice(stub_content, q, typed, "id") == code, typed
 
 
 def test_validate_content(stub_content):
     tool = RecruiterCheckTool()
     assert tool.validate_content(stub_content) == []
     spec = stub_content.files["recruiter_check.yaml"]
-    spec["questions"][1]["answers"][0].pop("reason")
+    spec["questions"][QUESTIONS.index("money")]["answers"][0].pop("reason")
     spec["verdicts"] = [v for v in spec["verdicts"] if v["min_score"] > 0]
-    spec["questions"][2]["answers"][1]["keywords"]["id"].append("iya")  # "iya" means yes and no
+    spec["questions"][QUESTIONS.index("documents")]["answers"][1]["keywords"]["id"].append("iya")  # "iya" means yes and no
     problems = [p.message for p in tool.validate_content(stub_content)]
     assert any("needs a reason" in p for p in problems)
     assert any("min_score: 0" in p for p in problems)
     assert any("'iya'" in p for p in problems)
     stub_content.files.clear()
     assert "missing" in tool.validate_content(stub_content)[0].message
+
+
+def test_every_country_of_contacts_is_in_one_destination_group(stub_content):
+    tool = RecruiterCheckTool()
+    q = stub_content.files["recruiter_check.yaml"]["questions"][DESTINATION]
+    grouped = [c for g in q["countries"] for c in g["codes"]]
+    assert sorted(grouped) == sorted(stub_content.countries) and len(set(grouped)) == len(grouped)
+    q["countries"][-1]["codes"].remove("JP")  # a country in no group: an error naming it
+    stub_content.countries["ZZ"] = {"name": {"id": "Zedland", "en": "Zedland"}, "keywords": [], "missions": []}
+    problems = [p.message for p in tool.validate_content(stub_content)]
+    assert any("in no group" in p and "JP" in p and "ZZ" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("code", ["KH", "MM", "LA", "PH", "TH", "VN"])
+def test_scam_compound_countries_are_never_no_warning_signs(stub_content, code):
+    picks = SAFE_PICKS.copy()
+    picks[DESTINATION] = code
+    for lang, name_of in (("id", "id"), ("en", "en")):
+        ctxs: list = []
+        out, _ = run_check(stub_content, lang, picks, ctxs)
+        text = text_of(out)
+        assert "kami tidak melihat tanda bahaya" not in text and "we see no warning signs" not in text
+        assert stub_content.countries[code]["name"][name_of] in text  # the reason names the country
+        assert ctxs[0].outcome["level"] in ("medium", "high") and ctxs[0].outcome["country"] == code
+
+
+def test_a_company_offering_cs_work_in_laos_is_serious(stub_content):
+    picks = SAFE_PICKS.copy()
+    picks[QUESTIONS.index("job")] = "online"
+    picks[DESTINATION] = "LA"
+    ctxs: list = []
+    out, _ = run_check(stub_content, "en", picks, ctxs)
+    text = text_of(out)
+    assert "serious warning signs" in text and "Laos is one of the countries" in text and "Customer service" in text
+    assert ctxs[0].outcome == {"kind": "recruiter_check", "level": "high", "flags": ["job:online", "destination:LA"], "country": "LA"}
+
+
+@pytest.mark.parametrize("code", ["MY", "SA", "AE"])
+def test_visit_visa_routes_say_what_to_check(stub_content, code):
+    picks = SAFE_PICKS.copy()
+    picks[DESTINATION] = code
+    ctxs: list = []
+    text = text_of(run_check(stub_content, "id", picks, ctxs)[0])
+    assert "visa kunjungan" in text and "Yang masih perlu dicek" in text and "Yang membuat kami khawatir" not in text
+    assert ctxs[0].outcome == {"kind": "recruiter_check", "level": "low", "flags": [f"destination:{code}"], "country": code}
+
+
+def test_outcome_without_concerns_and_without_a_country(stub_content):
+    ctxs: list = []
+    run_check(stub_content, "en", SAFE_PICKS, ctxs)
+    assert ctxs[0].outcome == {"kind": "recruiter_check", "level": "low", "flags": [], "country": "HK"}
+    picks = SAFE_PICKS.copy()
+    picks[DESTINATION] = "other"
+    ctxs = []
+    run_check(stub_content, "en", picks, ctxs)
+    assert ctxs[0].outcome["country"] is None
 
 
 def test_make_tools_uses_the_sqlite_store_file(tmp_path):
