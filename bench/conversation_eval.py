@@ -29,6 +29,7 @@ SOURCE_LABELS = {
 }
 SMALL_LABELS = {
     "greeting": "menu", "language": "language", "insult": "unknown", "nonsense": "unknown", "emoji": "unknown",
+    "fallback": "unknown",
 }
 TOOL_LABELS = {"offer_check": "fake_offer", "recruiter_check": "recruiter", "registry_lookup": "recruiter"}
 

@@ -60,11 +60,16 @@ class AnswerIndex:
             for w in words:
                 self.by_word[w].append(i)
 
+    def _place(self, w: str) -> bool:
+        return w in self.matcher.country_by_word and w not in self.weight
+
     def best(self, m: Match) -> AnswerMatch | None:
         """The answer whose questions agree best with the message, if any agrees enough."""
         if not self.questions or not m.words:
             return None
-        message = [w for w in dict.fromkeys(m.words) if _meaningful(w)]
+        # a country or an amount is the setting of a question, not what it asks: "mau kerja ke
+        # korea perlu berkas apa aja" asks about documents wherever it is
+        message = [w for w in dict.fromkeys(m.words) if _meaningful(w) and not _amount(w) and not self._place(w)]
         if not message:
             return None
         # which question words each message word may stand for (itself, other forms, typos)
@@ -108,5 +113,14 @@ class AnswerIndex:
         return best if best is not None and best.score >= MIN_SCORE else None
 
 
+def _amount(w: str) -> bool:
+    return any(ch.isdigit() for ch in w)
+
+
+SHORT_MEANINGFUL = frozenset("hp wa kk pt cs id".split())  # short words that carry a topic
+
+
 def _meaningful(w: str) -> bool:
+    if w in SHORT_MEANINGFUL:
+        return True
     return len(w) >= 3 and w not in STOPWORDS and w not in QUESTION_FILLER and not w.isdigit()

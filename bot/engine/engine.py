@@ -251,13 +251,16 @@ class Engine:
             pass  # remembered below where it is about a person, not a job ad's destination
         if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD and m.intent in (SELF_HARM, EMERGENCY):
             return self._self_harm(t, m)
+        if m.intent == EMERGENCY and not self.desk.recent(t):
+            asked = self._asked_rule(t, m)
+            if asked is not None:
+                return asked
+            return self._emergency(t, m)
         if m.intent == EMERGENCY:
-            if not self.desk.recent(t):
-                return self._emergency(t, m)
             m = self.matcher.without_emergency(m)  # answered for what it asks, 🆘 on top (below)
         if self.desk.recent(t):
             replies = self._route(t, m)
-            if replies and replies[0].source in ("fallback", "menu", "small:nonsense"):
+            if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
                 replies = self.conversation.followup(t, Context("emergency", s.turn))
             top = replies[0]
             replies[0] = Reply(self.desk.reminder(t) + "\n\n" + top.text, [self.desk.sos_row(t)] + top.buttons, top.source)
@@ -274,7 +277,7 @@ class Engine:
         s, said = t.session, t.said
         if m.intent == "language":
             return self._change_language(t, m.language)
-        if m.intent == "menu" and (s.tool or m.score >= 90):
+        if m.intent == "menu" and (s.tool or (m.score >= 90 and len(said.words) <= 5)):
             s.leave_tool()
             s.leave_module()
             return [self._menu(t)]
@@ -283,14 +286,22 @@ class Engine:
         if answered is not None:
             return answered
 
+        ctx = s.fresh_context()
+        if ctx is not None and self._is_followup(m, ctx):
+            return self._followup(t, ctx)
+
+        best = self.answers.best(m)
+        if best is not None and best.score >= STRONG_ANSWER and _asks(said.words, said.text) and m.intent not in SMALL_TALK:
+            # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
+            # even when it names a country and a job like an ad would
+            if m.country:
+                s.country = m.country
+            return self._answer(t, best.answer)
+
         # a pasted job ad goes to the offer check whatever the conversation was doing
         claimed = self._claimed_by_tool(t)
         if claimed:
             return claimed
-
-        ctx = s.fresh_context()
-        if ctx is not None and self._is_followup(m, ctx):
-            return self._followup(t, ctx)
 
         if s.tool:
             out = self._tool_call(t, s.tool, lambda tool, c: tool.on_text(c, said.text))
@@ -304,9 +315,7 @@ class Engine:
             s.leave_tool()
             return self.conversation.departing(t)
 
-        best = self.answers.best(m)
-        if best is not None and (m.intent in (UNKNOWN, "followup") or m.intent in self.intent_modules
-                                 or m.scores.get(m.intent, 0.0) < THRESHOLD + 15):
+        if best is not None and m.intent not in SMALL_TALK and self._answer_fits(best, m):
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
@@ -316,6 +325,8 @@ class Engine:
             mid = self.intent_modules[m.intent]
             if m.country:
                 s.country = m.country
+            # "nomor kbri malaysia", or "nomor kbri nya?" once the country is known
+            if m.country or (s.country and m.intent == "help" and EMBASSY_WORDS & set(said.words)):
                 jump = self._country_shortcut(t, mid)
                 if jump is not None:
                     return jump
@@ -326,7 +337,14 @@ class Engine:
             s.leave_module()
             return [self._menu(t)]
         if m.intent == "followup":
-            return self._followup(t, ctx) if ctx is not None else self._nothing_to_follow(t)
+            if ctx is not None:
+                return self._followup(t, ctx)
+            if m.country and "help" in self.intent_modules:  # "adik saya di kamboja, harus gimana?"
+                s.country = m.country
+                jump = self._country_shortcut(t, self.intent_modules["help"])
+                if jump is not None:
+                    return jump
+            return self._nothing_to_follow(t)
         if m.intent == "delete":
             s.leave_tool()
             intro = self.conversation.small_talk(t, "delete_intro")[0].text if self.conversation.has("delete_intro") else ""
@@ -371,7 +389,7 @@ class Engine:
         node = self._current_node(s)
         if node is not None and node.get("choose_country") and not s.tool:
             code = m.country or self.matcher.detect_country(said.folded)
-            if code and len(said) <= 8:
+            if code and len(said.words) <= 8:
                 return self._choose_country(t, code)
         data = self.short_answers.pick(said.words, s.options, m.country)
         if data is None:
@@ -407,6 +425,30 @@ class Engine:
             if d is not None:
                 out.append([b.data, kind, b.label])
         return out[:12]
+
+    def _asked_rule(self, t: Turn, m: Match) -> list[Reply] | None:
+        """"boleh agen pegang paspor saya?", "can my employer keep my passport": a question about
+        a rule, whose only danger evidence is a combination of words or the example model (no
+        danger phrase such as "paspor ditahan"), gets its direct answer, with the 🆘 button on top
+        in case. A statement that it is happening gets the emergency reply."""
+        hits = m.hits.get(EMERGENCY, [])
+        if not hits or not all(h.startswith("(") for h in hits) or not _asks(m.words, t.said.text):
+            return None
+        best = self.answers.best(m)
+        if best is None or best.score < STRONG_ANSWER:
+            return None
+        replies = self._answer(t, best.answer)
+        top = replies[0]
+        replies[0] = Reply(top.text, [self.desk.sos_row(t)] + top.buttons, top.source)
+        return replies
+
+    def _answer_fits(self, best, m: Match) -> bool:
+        """A direct answer rather than a module's start: when it agrees well with the message, or
+        fairly well and on the topic the keywords found (or none)."""
+        if best.score >= MIN_ANSWER:
+            return True
+        topic = self.content.modules.get(best.module, {}).get("intent")
+        return best.score >= TOPICAL_ANSWER and (m.intent in (UNKNOWN, "followup", topic))
 
     def _is_followup(self, m: Match, ctx: Context) -> bool:
         """A question about the last result: follow-up words, and no new topic of its own. Right
@@ -444,11 +486,13 @@ class Engine:
     def _emergency(self, t: Turn, m: Match | None) -> list[Reply]:
         s = t.session
         self._count("intent", EMERGENCY)
+        family = s.reporter == "family" or (t.said is not None and self.desk.about_family(t.said.words))
         if m is not None and m.country:
             s.country = m.country
+            if not family:
+                s.location = "abroad"  # "tolong aku disekap di myawaddy": abroad, whatever was said before
         if s.country and s.location is None:
             s.location = "abroad"
-        family = s.reporter == "family" or (t.said is not None and self.desk.about_family(t.said.words))
         s.leave_tool()
         s.emergency_at, s.emergency_turn = t.now, s.turn
         s.remember(Context("emergency", s.turn))
@@ -547,6 +591,11 @@ class Engine:
             return self.desk.ready(t), False
         if a.name == "em" and a.arg == "family":
             return self.desk.for_family(t), False
+        if a.name == "country" and a.arg == "change":
+            chooser = next(((mid, nid) for mid, m in self.content.modules.items() for nid, n in m["nodes"].items()
+                            if n.get("choose_country") and mid == (s.module or mid)), None)
+            if chooser:
+                return self._show_node(t, chooser[0], chooser[1], ask_country=True), False
         if a.name == "country_help" and s.country:
             help_mid = self.intent_modules.get("help")
             jump = self._country_shortcut(t, help_mid) if help_mid else None
@@ -622,9 +671,15 @@ class Engine:
         self._count("module", mid)
         return self._show_node(t, mid, self.content.modules[mid]["start"])
 
-    def _show_node(self, t: Turn, mid: str, nid: str) -> list[Reply]:
+    def _show_node(self, t: Turn, mid: str, nid: str, ask_country: bool = False) -> list[Reply]:
         t.session.go_to(mid, nid)
         node = self.content.modules[mid]["nodes"][nid]
+        if node.get("choose_country") and t.session.country and not ask_country:
+            # the person already named the country ("di kamboja"): do not ask again
+            replies = self._choose_country(t, t.session.country)
+            change = [Button("🌍 " + t._("Another country"), cb.encode(Action("country", "change")))]
+            replies[-1] = Reply(replies[-1].text, [change] + replies[-1].buttons, replies[-1].source)
+            return replies
         if self.content.modules[mid]["intent"] == "help" and node.get("contacts"):
             t.session.remember(Context("help", t.session.turn, ref=f"{mid}:{nid}"))
         replies = self._render_node(t, mid, nid)
@@ -844,6 +899,27 @@ class Engine:
 def _prefixed(reply: Reply, line: str) -> Reply:
     """The same reply with one line in front of its text."""
     return Reply(line + "\n\n" + reply.text, reply.buttons, reply.source)
+
+
+# Direct answers (bot/engine/answers.py scores agreement 0..1)
+STRONG_ANSWER = 0.6  # a question this close to one of an answer's questions gets it before any tool
+MIN_ANSWER = 0.58  # ...gets it before a module's start
+TOPICAL_ANSWER = 0.4  # ...or this close, when the keywords found the same topic or none
+EMBASSY_WORDS = frozenset("kbri kjri kdei kedutaan konsulat embassy consulate kemlu nomor number kontak contact hotline telepon".split())
+SMALL_TALK = frozenset({"delete", "share", "human", "privacy", "language_other", "language", "thanks", "greeting", "self_harm", "departing"})
+QUESTION_WORDS = frozenset(
+    "apa apakah gimana bagaimana kenapa mengapa boleh bisakah bolehkah wajar legal bener benar asli beneran "
+    "kah berapa dimana kemana kapan siapa what why how can could should is are does do will which where when".split()
+)
+
+
+def _asks(words: list[str], text: str = "") -> bool:
+    """Does a message read as a question (not a pasted ad)? Short, and with a question mark, a
+    question word, or the spoken "..., ga?" / "kirim gak ya" at its end."""
+    if len(words) > 25:
+        return False
+    tail = words[-2:]
+    return "?" in text or bool(QUESTION_WORDS & set(words)) or (bool(tail) and "tidak" in tail and tail[-1] in ("tidak", "ya", "sih", "kah"))
 
 
 SOS_EMOJI = ("🆘", "🚨", "🚔", "🚓")

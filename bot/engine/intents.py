@@ -52,6 +52,12 @@ GENERIC_MARGIN = 20.0  # ...or when it matched this much better
 # alone are never enough.
 EXAMPLE_EMERGENCY_MARGIN = 2.5
 EXAMPLE_MIN_WORDS = 4
+# ...and when a keyword phrase already says what the message is about ("udah di bandara",
+# "cara share bot ini"), the examples must be far surer to overrule it
+EXAMPLE_OVERRULE_MARGIN = 6.0
+CONFIDENT = 100.0  # a keyword phrase of two or more words matched (single words score up to 100)
+PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we they my".split())
+NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
@@ -78,6 +84,9 @@ EVIDENCE_MIN = 2  # distinct topic words needed when no keyword phrase matched
 COARSE_LABELS = {
     "greeting": "menu", "language_other": "language", "thanks": "unknown", "human": "unknown",
     "privacy": "unknown", "delete": "unknown", "share": "unknown", "insult": "unknown", "followup": "unknown",
+    # despair ("mending mati aja") was an emergency before it had the counselling answer; both are
+    # urgent help, and the counselling answer carries the 🆘 button
+    "self_harm": "emergency",
 }
 
 
@@ -159,6 +168,8 @@ class IntentMatcher:
         for group, phrases in (em.get("not_now") or {}).items():
             self.not_now[group] = [w for w in (tuple(tokens(p, self.table)) for p in phrases) if w]
         self.family = [w for w in (tuple(tokens(p, self.table)) for p in _all_langs(em.get("family_words", {}))) if w]
+        # danger words with everyday senses, as roots: "dipukul", "memukul" and "pukulin" alike
+        self.ambiguous = {r for p in (em.get("not_now") or {}).get("ambiguous", []) for w in tokens(p, self.table) for r in stems(w)}
         self.extra_vocab.update(w for ps in self.not_now.values() for p in ps for w in p)
         self._build_index()
         self.examples = ExampleModel(content.examples, self.table) if content.examples else None
@@ -280,6 +291,8 @@ class IntentMatcher:
                 positions[cand].append((i, sim))
         for i in range(len(words) - 1):  # "di sekap" typed apart, "gabisa" glued
             glued = words[i] + words[i + 1]
+            if glued == "keluar" and i + 2 < len(words) and words[i + 2] == "negeri":
+                continue  # "ke luar negeri" is abroad, not "keluar" (get out)
             if glued in self.vocab:
                 positions[glued].append((i, 100.0))
         return positions
@@ -302,7 +315,9 @@ class IntentMatcher:
             kw = self.keywords[i]
             if len(kw.words) > 1 and not all(w in positions for w in kw.words):
                 continue  # cheap test first: a word of the phrase is missing
-            s, a, b = self._match_phrase(kw.words, positions)
+            # "tidak bisa keluar" only in that order: "bisa kerja ke luar negeri ga?" is a question
+            ordered = kw.intent == EMERGENCY and len(kw.words) > 1 and kw.words[0] in NEGATIONS
+            s, a, b = self._match_phrase(kw.words, positions, ordered=ordered)
             if s < THRESHOLD:
                 continue
             if kw.weak:
@@ -317,9 +332,9 @@ class IntentMatcher:
                 continue  # "home" in "how can i get home after my contract ends" is not the menu
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
-        combo = self._combo_score(positions)
+        combo, combo_words = self._combo_score(positions)
         if combo:
-            hits[EMERGENCY].append("(combo)")
+            hits[EMERGENCY].append("(combo: " + " ".join(sorted(combo_words)) + ")")
             scores[EMERGENCY] = max(scores.get(EMERGENCY, 0.0), combo)
         for intent, hs in hits.items():  # several different keywords: more confidence
             scores[intent] = scores[intent] + min(9.0, 3.0 * (len(hs) - 1))
@@ -329,7 +344,7 @@ class IntentMatcher:
             scores[LANGUAGE] = 85.0
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores)
-        if weak and EMERGENCY not in scores and not any(k in self.module_intents or k == LANGUAGE for k in scores):
+        if weak and EMERGENCY not in scores and not any(k not in GENERIC_INTENTS for k in scores):
             rest = [w for i, w in enumerate(words) if i not in weak_span and w not in WEAK_COMPANIONS]
             if all(any(v in self.country_by_word for v in self._similar(w)) for w in rest):
                 scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, or "tolong saya di kamboja"
@@ -337,11 +352,12 @@ class IntentMatcher:
         intent = self._decide(scores)
         if intent != EMERGENCY and self.examples is not None and len(words) >= EXAMPLE_MIN_WORDS:
             margin = self.examples.margin(text, EMERGENCY, words)
-            if margin >= EXAMPLE_EMERGENCY_MARGIN:  # the examples rank it first: a miss costs more
+            confident = max((v for k, v in scores.items() if k != EMERGENCY), default=0.0) > CONFIDENT
+            if margin >= (EXAMPLE_OVERRULE_MARGIN if confident else EXAMPLE_EMERGENCY_MARGIN):  # the examples rank it first: a miss costs more
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin
                 intent = EMERGENCY
-        if intent == EMERGENCY and self._not_now(words, positions):
+        if intent == EMERGENCY and self._not_now(words, positions, self._emergency_hit_words(hits.get(EMERGENCY, []))):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -366,23 +382,39 @@ class IntentMatcher:
                 return True
         return False
 
-    def _not_now(self, words: list[str], positions) -> bool:
+    def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None) -> bool:
         """Danger words that are not about danger now to the writer or someone close: a film or a
         game, the news or a question about the law (when the writer says nothing of themselves or
         their family), or danger that is over ("dulu ... sekarang sudah pulang")."""
         nn = self.not_now
         if not nn:
             return False
+        if hits_words is not None and all(stems(w) & self.ambiguous for w in hits_words) and self._has(nn.get("other_sense", []), words):
+            return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         family = self._has(self.family, words)
         still = self._has(nn.get("still", []), words)
-        if self._has(nn.get("fiction", []), words) and not family and not still:
+        if still:
+            return False
+        if self._has(nn.get("laughter", []), words) or self._has(nn.get("law_question", []), words):
+            return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?"
+        if self._has(nn.get("fiction", []), words) and not family:
             return True
+        if hits_words is not None and all(stems(w) & self.ambiguous for w in hits_words) and self._has(nn.get("other_sense", []), words):
+            return True  # "dijual murah hp bekas", "persib dihajar 3-0": the danger word in another sense
         personal = family or self._has(nn.get("personal", []), words)
         if (self._has(nn.get("news", []), words) or self._has(nn.get("question", []), words)) and not personal:
             return True
         if self._has(nn.get("over", []), words) and not still:
             return True
         return False
+
+    def _emergency_hit_words(self, hits: list[str]) -> set[str] | None:
+        """The words of the emergency keywords and combos that matched, people ("saya", "me")
+        left out; None when the examples spoke (their evidence is not a word list)."""
+        if not hits or "(examples)" in hits:
+            return None
+        words = {w for h in hits for w in h.strip("()").removeprefix("combo: ").split()}
+        return words - PEOPLE
 
     def without_emergency(self, m: Match) -> Match:
         """The same analysis as if nothing spoke of danger: what else the message asks."""
@@ -400,8 +432,9 @@ class IntentMatcher:
         rest = [w for w in words if w not in drop]
         return self.analyse(" ".join(rest), rest, _inner=_inner) if rest else None
 
-    def _combo_score(self, positions) -> float:
-        best = 0.0
+    def _combo_score(self, positions) -> tuple[float, set[str]]:
+        """The best combo's score and the words of the phrases it matched."""
+        best, best_words = 0.0, set()
         for groups in self.combos:
             spans = []
             total = 0.0
@@ -412,17 +445,18 @@ class IntentMatcher:
                         continue
                     s, a, b = self._match_phrase(alt, positions, ordered=True, slack=1)
                     if s >= THRESHOLD and (found is None or s > found[0]):
-                        found = (s, a, b)
+                        found = (s, a, b, alt)
                 if found is None:
                     break
                 total += found[0]
                 spans.append(found)
             else:
-                lo = min(a for _, a, _ in spans)
-                hi = max(b for _, _, b in spans)
-                if hi - lo <= COMBO_WINDOW:
-                    best = max(best, total / len(groups) + 3.0)
-        return best
+                lo = min(sp[1] for sp in spans)
+                hi = max(sp[2] for sp in spans)
+                score = total / len(groups) + 3.0
+                if hi - lo <= COMBO_WINDOW and score > best:
+                    best, best_words = score, {w for sp in spans for w in sp[3]}
+        return best, best_words
 
     def _language(self, words: list[str]) -> str | None | bool:
         """The language asked for; True when a language is asked for but not one we have

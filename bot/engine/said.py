@@ -32,6 +32,3 @@ class Said:
     @property
     def has_words(self) -> bool:
         return bool(self.words) or has_words(self.text)
-
-    def __len__(self) -> int:
-        return len(self.words)
