@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from bot.engine.intents import IntentMatcher, Match, _all_langs
 from bot.engine.text import STOPWORDS, tokens
 
-MIN_SCORE = 0.58  # agreement (0..1) needed to give an answer on its own
+# Agreement (0..1) between a message and an answer's closest question:
+MIN_SCORE = 0.4  # below this no answer is considered; at or above it, when the keywords found the
+#                  answer's topic (or no topic), the answer is given rather than the module's start
+ON_ITS_OWN = 0.55  # at or above this the answer is given whatever topic the keywords found, and a
+#                    question this close gets its answer before any tool looks at it
 MIN_SHARED = 2  # meaningful words the message and the question must share
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(
@@ -43,7 +47,7 @@ class AnswerIndex:
         for aid, entry in (getattr(content, "answers", None) or {}).items():
             self.module_of[aid] = entry.get("module", "")
             for q in _all_langs(entry.get("questions", {})):
-                words = tuple(dict.fromkeys(w for w in tokens(q, matcher.table) if _meaningful(w)))
+                words = tuple(dict.fromkeys(w for w in _ages(tokens(q, matcher.table)) if _meaningful(w)))
                 if words:
                     self.questions.append((aid, words))
         # a word's weight: rarer across answers -> more telling
@@ -69,7 +73,7 @@ class AnswerIndex:
             return None
         # a country or an amount is the setting of a question, not what it asks: "mau kerja ke
         # korea perlu berkas apa aja" asks about documents wherever it is
-        message = [w for w in dict.fromkeys(m.words) if _meaningful(w) and not _amount(w) and not self._place(w)]
+        message = [w for w in dict.fromkeys(_ages(m.words)) if _meaningful(w) and not _amount(w) and not self._place(w)]
         if not message:
             return None
         # which question words each message word may stand for (itself, other forms, typos)
@@ -111,6 +115,20 @@ class AnswerIndex:
             if best is None or score > best.score:
                 best = AnswerMatch(aid, score, self.module_of[aid])
         return best if best is not None and best.score >= MIN_SCORE else None
+
+
+AGE_CUES = frozenset("im am umur usia age aged old baru tahun thn th years yo".split())
+
+
+def _ages(words: list[str]) -> list[str]:
+    """"im 16", "umur 17", "16 thn": a person's age is a topic word ("umur"), not an amount."""
+    out = list(words)
+    for i, w in enumerate(words):
+        if w.isdigit() and 10 <= int(w) <= 40:
+            near = set(words[max(0, i - 1) : i]) | set(words[i + 1 : i + 2])
+            if near & AGE_CUES:
+                out[i] = "umur"
+    return out
 
 
 def _amount(w: str) -> bool:

@@ -155,13 +155,15 @@ class ContactBook:
             return [_("You have not told me the country, so no embassy number is shown. The Kemlu 24-hour hotline is for Indonesians anywhere in the world.")]
         c = self.content.countries[country]
         out = []
+        name = "📍 " + self.content.t(c["name"], lang)  # say which country these numbers are for
         if c.get("note"):
-            out.append(self.content.t(c["note"], lang))
+            out.append(name + ": " + self.content.t(c["note"], lang))
         elif not self.missions(country):  # the note says it otherwise
             out.append(_(
                 "We have no verified number for the Indonesian embassy or consulate in {country}. "
                 "Call the Kemlu 24-hour hotline, for Indonesians anywhere in the world."
             ).format(country=self.content.t(c["name"], lang)))
+
         for mid in self.missions(country):
             if mid not in shown:
                 shown.add(mid)

@@ -35,16 +35,16 @@ class EmergencyDesk:
         self.contacts = contacts
         self.family_phrases = [tuple(tokens(p, table)) for p in _all_langs(self.em.get("family_words", {}))]
         self.family_phrases = [p for p in self.family_phrases if p]
+        self.indonesia_phrases = [p for p in (tuple(tokens(w, table)) for w in self.em.get("in_indonesia", []) or []) if p]
 
     # -- who and when ------------------------------------------------------------------------
     def about_family(self, words: list[str]) -> bool:
         """Does the message say the person in danger is someone close ("anak saya disekap")?"""
-        n = len(words)
-        for p in self.family_phrases:
-            k = len(p)
-            if any(tuple(words[i : i + k]) == p for i in range(n - k + 1)):
-                return True
-        return False
+        return _has_phrase(words, self.family_phrases)
+
+    def in_indonesia(self, words: list[str]) -> bool:
+        """Does the message place the person in Indonesia ("di penampungan PT di bekasi")?"""
+        return _has_phrase(words, self.indonesia_phrases)
 
     @staticmethod
     def recent(t: Turn) -> bool:
@@ -150,3 +150,12 @@ def _pack(blocks: list[str], rows: list[list[Button]], limit: int = 900) -> list
             current = (current + "\n\n" + b) if current else b
     replies.append(Reply(current, rows, SOURCE + ":contacts"))
     return replies
+
+
+def _has_phrase(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    n = len(words)
+    for p in phrases:
+        k = len(p)
+        if any(tuple(words[i : i + k]) == p for i in range(n - k + 1)):
+            return True
+    return False

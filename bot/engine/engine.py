@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from bot.engine import callbacks as cb
 from bot.engine.about import render_sources
-from bot.engine.answers import AnswerIndex
+from bot.engine.answers import ON_ITS_OWN, AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.contacts import ContactBook
 from bot.engine.conversation import Conversation
@@ -290,17 +290,23 @@ class Engine:
         if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
 
+        claimed = self._claimed_by_tool(t, deferring=False)  # "cek PT Maju Jaya": that tool
+        if claimed:
+            return claimed
         best = self.answers.best(m)
-        if best is not None and best.score >= STRONG_ANSWER and _asks(said.words, said.text) and m.intent not in SMALL_TALK:
+        if best is not None and best.score >= ON_ITS_OWN and _asks(said.words, said.text) and m.intent not in SMALL_TALK:
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
 
-        # a pasted job ad goes to the offer check whatever the conversation was doing
-        claimed = self._claimed_by_tool(t)
+        # a pasted job ad goes to the offer check whatever the conversation was doing; someone
+        # about to leave with the ad in hand gets the stop card first
+        claimed = self._claimed_by_tool(t, deferring=True)
         if claimed:
+            if m.scores.get("departing", 0.0) >= THRESHOLD:
+                return self.conversation.departing(t) + claimed
             return claimed
 
         if s.tool:
@@ -435,7 +441,7 @@ class Engine:
         if not hits or not all(h.startswith("(") for h in hits) or not _asks(m.words, t.said.text):
             return None
         best = self.answers.best(m)
-        if best is None or best.score < STRONG_ANSWER:
+        if best is None or best.score < ON_ITS_OWN:
             return None
         replies = self._answer(t, best.answer)
         top = replies[0]
@@ -445,10 +451,10 @@ class Engine:
     def _answer_fits(self, best, m: Match) -> bool:
         """A direct answer rather than a module's start: when it agrees well with the message, or
         fairly well and on the topic the keywords found (or none)."""
-        if best.score >= MIN_ANSWER:
+        if best.score >= ON_ITS_OWN:
             return True
         topic = self.content.modules.get(best.module, {}).get("intent")
-        return best.score >= TOPICAL_ANSWER and (m.intent in (UNKNOWN, "followup", topic))
+        return m.intent in (UNKNOWN, "followup", topic)  # best() gives none under MIN_SCORE
 
     def _is_followup(self, m: Match, ctx: Context) -> bool:
         """A question about the last result: follow-up words, and no new topic of its own. Right
@@ -459,7 +465,12 @@ class Engine:
         if m.intent in ("followup", UNKNOWN) or m.intent in GENERIC_INTENTS:
             return True
         checked = ctx.kind in ("offer", "recruiter_check", "registry")
-        return checked and m.intent in ("fake_offer", "recruiter") and len(m.words) <= 7
+        if not (checked and m.intent in ("fake_offer", "recruiter") and len(m.words) <= 10):
+            return False
+        if m.scores["followup"] >= m.scores.get(m.intent, 0.0):
+            return True  # "kalau agennya bilang resmi?": the follow-up words say the most
+        best = self.answers.best(m)  # "gmn cek agen resmi" is a question of its own
+        return best is None or best.score < ON_ITS_OWN
 
     def _followup(self, t: Turn, ctx: Context) -> list[Reply]:
         self._count("intent", "followup")
@@ -491,6 +502,8 @@ class Engine:
             s.country = m.country
             if not family:
                 s.location = "abroad"  # "tolong aku disekap di myawaddy": abroad, whatever was said before
+        elif t.said is not None and not family and self.desk.in_indonesia(t.said.words):
+            s.location = "indonesia"  # "dikurung di penampungan PT di bekasi"
         if s.country and s.location is None:
             s.location = "abroad"
         s.leave_tool()
@@ -511,8 +524,9 @@ class Engine:
         rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(aid, i)))] for i, b in enumerate(entry.get("buttons", []))]
         rows.append([Button(t._("Menu"), cb.MENU)])
         blocks = self.contacts.blocks(entry.get("contacts", []), t.lang, s.country)
+        mission = self.desk.mission_lines(t) if entry.get("module") == self.intent_modules.get("help") else ""
         s.remember(Context("answer", s.turn, ref=aid))
-        return [Reply("\n\n".join([t.txt(entry["text"])] + blocks), rows, f"answer:{aid}")]
+        return [Reply("\n\n".join([t.txt(entry["text"])] + ([mission] if mission else []) + blocks), rows, f"answer:{aid}")]
 
     def _country_card(self, t: Turn, code: str) -> list[Reply]:
         """A country named on its own: what the bot knows of it and where help is."""
@@ -837,10 +851,13 @@ class Engine:
             content=self.content, country=s.country,
         )
 
-    def _claimed_by_tool(self, t: Turn) -> list[Reply] | None:
-        """The answer of the first tool that claims this free text, which becomes active."""
+    def _claimed_by_tool(self, t: Turn, deferring: bool | None = None) -> list[Reply] | None:
+        """The answer of the first tool that claims this free text, which becomes active.
+        deferring: only the tools that do (True) or do not (False) defer to direct answers."""
         s, text = t.session, t.said.text
         for name, tool in self.tools.items():
+            if deferring is not None and tool.defers_to_answers != deferring:
+                continue
             ctx = self._ctx(t, name, fresh=(name != s.tool))
             try:
                 claimed = tool.claims(text, ctx)
@@ -902,9 +919,6 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
-STRONG_ANSWER = 0.6  # a question this close to one of an answer's questions gets it before any tool
-MIN_ANSWER = 0.58  # ...gets it before a module's start
-TOPICAL_ANSWER = 0.4  # ...or this close, when the keywords found the same topic or none
 EMBASSY_WORDS = frozenset("kbri kjri kdei kedutaan konsulat embassy consulate kemlu nomor number kontak contact hotline telepon".split())
 SMALL_TALK = frozenset({"delete", "share", "human", "privacy", "language_other", "language", "thanks", "greeting", "self_harm", "departing"})
 QUESTION_WORDS = frozenset(

@@ -54,9 +54,10 @@ EXAMPLE_EMERGENCY_MARGIN = 2.5
 EXAMPLE_MIN_WORDS = 4
 # ...and when a keyword phrase already says what the message is about ("udah di bandara",
 # "cara share bot ini"), the examples must be far surer to overrule it
-EXAMPLE_OVERRULE_MARGIN = 6.0
+EXAMPLE_OVERRULE_MARGIN = 8.0
 CONFIDENT = 100.0  # a keyword phrase of two or more words matched (single words score up to 100)
 PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we they my".split())
+FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
@@ -171,6 +172,8 @@ class IntentMatcher:
         # danger words with everyday senses, as roots: "dipukul", "memukul" and "pukulin" alike
         self.ambiguous = {r for p in (em.get("not_now") or {}).get("ambiguous", []) for w in tokens(p, self.table) for r in stems(w)}
         self.extra_vocab.update(w for ps in self.not_now.values() for p in ps for w in p)
+        intents_file = content.files.get("intents.yaml", {}) or {}
+        self.extra_vocab.update(w for p in intents_file.get("not_typos", []) or [] for w in tokens(str(p), self.table))
         self._build_index()
         self.examples = ExampleModel(content.examples, self.table) if content.examples else None
 
@@ -357,7 +360,9 @@ class IntentMatcher:
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin
                 intent = EMERGENCY
-        if intent == EMERGENCY and self._not_now(words, positions, self._emergency_hit_words(hits.get(EMERGENCY, []))):
+        em_hits = hits.get(EMERGENCY, [])
+        only_combos = bool(em_hits) and all(h.startswith("(combo") for h in em_hits)
+        if intent == EMERGENCY and self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -382,7 +387,7 @@ class IntentMatcher:
                 return True
         return False
 
-    def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None) -> bool:
+    def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None, only_combos: bool = False) -> bool:
         """Danger words that are not about danger now to the writer or someone close: a film or a
         game, the news or a question about the law (when the writer says nothing of themselves or
         their family), or danger that is over ("dulu ... sekarang sudah pulang")."""
@@ -391,6 +396,8 @@ class IntentMatcher:
             return False
         if hits_words is not None and all(stems(w) & self.ambiguous for w in hits_words) and self._has(nn.get("other_sense", []), words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
+        if only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words):
+            return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
         family = self._has(self.family, words)
         still = self._has(nn.get("still", []), words)
         if still:
@@ -414,7 +421,7 @@ class IntentMatcher:
         if not hits or "(examples)" in hits:
             return None
         words = {w for h in hits for w in h.strip("()").removeprefix("combo: ").split()}
-        return words - PEOPLE
+        return words - PEOPLE - FUNCTION_WORDS
 
     def without_emergency(self, m: Match) -> Match:
         """The same analysis as if nothing spoke of danger: what else the message asks."""

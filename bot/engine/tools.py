@@ -42,6 +42,9 @@ class Tool:
     """Base class; override what the tool needs."""
 
     name: str = ""
+    # A tool whose claims() is broad (any text that looks like a job ad) lets a question with its
+    # own direct answer go to that answer first ("kerja CS di kamboja itu kerja apa sih?").
+    defers_to_answers: bool = False
 
     def claims(self, text: str, ctx: ToolContext) -> bool:
         """May this tool take free text even when it is not active?"""

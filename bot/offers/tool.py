@@ -26,6 +26,7 @@ MAX_TEXT = 8000
 
 class OfferTool(Tool):
     name = NAME
+    defers_to_answers = True  # "operator online di myanmar gaji 20jt itu kerjaan apa?" is a question
 
     def __init__(self, rules: dict[str, Any] | None, languages: list[str] | None = None, modules: Any = ()) -> None:
         self.rules = rules or {}

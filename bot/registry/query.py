@@ -36,6 +36,7 @@ FILLERS = frozenset(
     nama perusahaan perusahaannya agen agensi agency company p3mi sip3mi penyalur namanya
     saya aku gue gw kami mau ingin pengen tau tahu know whether if
     on in at list daftar registry still masih
+    opo ora piye pripun carane caranya ngecek ngecekin dicek mboten nopo naon teu henteu kumaha
     """.split()
 )
 
@@ -46,6 +47,7 @@ ENDS_NAME = frozenset(
     licence license bodong palsu penipu fake scam gak ga gk nggak ngga enggak engga tidak tdk ngak
     kagak or not atau bukan ato apakah apa kah itu ini tuh nih ya yah yaa dong deh sih kak min gan
     sis bro is are was does do please pls plz yg yang ke di dari untuk utk buat
+    opo ora mboten nopo naon teu henteu
     """.split()
 )
 # Words that show the person is asking about the company (with "?").
