@@ -10,6 +10,7 @@ import sys
 from typing import TextIO
 
 from bot.engine import Button, Event, Reply
+from bot.engine import callbacks as cb
 
 QUIT = {"/quit", "/exit", "/keluar", "/q"}
 
@@ -65,7 +66,7 @@ def run_terminal_chat(content=None, lang=None, db=None, user="term:local", stdin
     else:
         replies = engine.resume(user)
     if lang:
-        replies = engine.handle(user, Event.button(f"a:lang:{lang}"))
+        replies = engine.handle(user, Event.button(cb.language(lang)))
     buttons = render(replies, out)
     while True:
         if interactive:

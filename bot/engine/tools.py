@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from bot.engine import callbacks
 from bot.engine.events import Button, Reply
 
 
@@ -31,7 +32,7 @@ class ToolContext:
         return self.translate(msgid)
 
     def button(self, label: str, payload: str = "") -> Button:
-        return Button(label, f"t:{self.tool}:{payload}")
+        return Button(label, callbacks.tool(self.tool, payload))
 
     def finish(self) -> None:
         """Leave the tool: the next free text goes to the normal matcher again."""

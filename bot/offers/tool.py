@@ -19,6 +19,7 @@ from bot.engine.tools import Tool, ToolContext
 from bot.offers.checker import OfferAnalysis, OfferChecker
 from bot.offers.render import TOP_FLAGS, hidden_count, render, render_more, see_all_label, stale
 from bot.offers.rules import REL, validate_against_contacts, validate_redflags
+from bot.engine import callbacks as cb
 
 NAME = "offer_check"
 MAX_TEXT = 8000
@@ -48,7 +49,7 @@ class OfferTool(Tool):
         return [Reply(
             _("Paste or forward the job offer here: the whole ad or message, as you received it. "
               "I will look for the warning signs of the trafficking pattern and explain each one."),
-            [[Button(_("Menu"), "a:menu")]],
+            [[Button(_("Menu"), cb.MENU)]],
         )]
 
     def on_text(self, ctx: ToolContext, text: str) -> list[Reply] | None:
@@ -83,7 +84,7 @@ class OfferTool(Tool):
     def on_button(self, ctx: ToolContext, payload: str) -> list[Reply] | None:
         _ = ctx._
         if payload in ("", "again"):
-            return [Reply(_("Paste or forward the next offer to check."), [[Button(_("Menu"), "a:menu")]])]
+            return [Reply(_("Paste or forward the next offer to check."), [[Button(_("Menu"), cb.MENU)]])]
         more = ctx.state.get("more")
         kind, _sep, token = payload.partition(":")
         if kind == "all" and isinstance(more, dict) and token and str(more.get("n")) == token:
@@ -109,9 +110,9 @@ class OfferTool(Tool):
             rows.append([ctx.button(see_all_label(total, ctx.lang, _), f"all:{token}")])
         row = []
         if "recruiter" in self.modules or not self.modules:
-            row.append(Button(_("Check a recruiter"), "m:recruiter"))
-        row.append(Button(_("Get help"), "m:help" if ("help" in self.modules or not self.modules) else "a:help"))
-        return rows + [[ctx.button(_("Check another offer"), "again")], row, [Button(_("Menu"), "a:menu")]]
+            row.append(Button(_("Check a recruiter"), cb.module("recruiter")))
+        row.append(Button(_("Get help"), cb.module("help") if ("help" in self.modules or not self.modules) else cb.HELP))
+        return rows + [[ctx.button(_("Check another offer"), "again")], row, [Button(_("Menu"), cb.MENU)]]
 
     # -- content ------------------------------------------------------------------------------
     def validate_content(self, content: Any) -> list[Any]:

@@ -34,6 +34,7 @@ from bot.registry.matcher import Match
 from bot.registry.parse import Company
 from bot.registry.query import name_in, strip_fillers
 from bot.registry.store import STALE_DAYS, Registry
+from bot.engine import callbacks as cb
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def _check_spec(content: Any) -> dict[str, Any] | None:
 
 def _help_button(ctx: ToolContext) -> Button:
     modules = getattr(ctx.content, "modules", None) or {}
-    return Button(ctx._("Get help"), "m:help" if "help" in modules else "a:help")
+    return Button(ctx._("Get help"), cb.module("help") if "help" in modules else cb.HELP)
 
 
 def _channels(ctx: ToolContext) -> str:
@@ -117,8 +118,8 @@ class Lookup:
 
     def buttons(self, ctx: ToolContext) -> list[list[Button]]:
         return [
-            [Button(ctx._("Check another name"), "t:registry_lookup:")],
-            [_help_button(ctx), Button(ctx._("Menu"), "a:menu")],
+            [Button(ctx._("Check another name"), cb.tool("registry_lookup"))],
+            [_help_button(ctx), Button(ctx._("Menu"), cb.MENU)],
         ]
 
     def unavailable(self, ctx: ToolContext, info: Any, query: str | None) -> list[Reply]:
@@ -146,8 +147,8 @@ class Lookup:
                 first = _("Our list of licensed placement companies (P3MI) is from {date}, more than {days} days "
                           "ago: licences change, so we do not answer from it.").format(**fmt)
         after = _("Check the company there before you pay or hand over documents.")
-        rows = [[Button(_("Why is there no list?"), "t:registry_lookup:why")]] if info.empty else []
-        rows.append([_help_button(ctx), Button(_("Menu"), "a:menu")])
+        rows = [[Button(_("Why is there no list?"), cb.tool("registry_lookup", "why"))]] if info.empty else []
+        rows.append([_help_button(ctx), Button(_("Menu"), cb.MENU)])
         return [Reply(first + "\n\n" + _channels(ctx) + "\n\n" + after, rows)]
 
     def why(self, ctx: ToolContext) -> list[Reply]:
@@ -159,7 +160,7 @@ class Lookup:
             "although their licence had been revoked (SBMI). So we do not guess: the official channels know "
             "today's licences."
         )
-        return [Reply(text, [[_help_button(ctx), Button(_("Menu"), "a:menu")]])]
+        return [Reply(text, [[_help_button(ctx), Button(_("Menu"), cb.MENU)]])]
 
     def answer(self, ctx: ToolContext, query: str) -> list[Reply]:
         """The replies for one name: honest about the list, its date and what a hit means."""
@@ -546,8 +547,8 @@ class RecruiterCheckTool(Tool):
             replies.append(Reply(text))
         steps = _t(ctx.content, spec["next_steps"], lang) + "\n\n" + _channels(ctx)
         buttons = [
-            [Button(ctx._("Check a company name"), "t:registry_lookup:")],
-            [_help_button(ctx), Button(ctx._("Menu"), "a:menu")],
+            [Button(ctx._("Check a company name"), cb.tool("registry_lookup"))],
+            [_help_button(ctx), Button(ctx._("Menu"), cb.MENU)],
             [ctx.button(ctx._("Start the check again"), "")],
         ]
         replies.append(Reply(steps, buttons))

@@ -38,6 +38,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 
 from bot.engine.events import Button, Event, Reply
 from bot.i18n import translator
+from bot.engine import callbacks as cb
 
 from .journal import Journal
 from .routing import BotIdentity, Route, route_raw, route_update, ui_lang
@@ -295,7 +296,7 @@ class TelegramService:
             except Exception as e:
                 log.error("update %d: the menu failed too: %s", route.update_id, describe_error(e))
         if not menu:
-            sorry = Reply(_(SORRY), [[Button(_(MENU_LABEL), "a:menu")]])
+            sorry = Reply(_(SORRY), [[Button(_(MENU_LABEL), cb.MENU)]])
         return reply_ops(route.chat_id, [sorry, *menu])
 
     def _invite_ops(self, route: Route) -> list[dict[str, Any]]:
