@@ -24,6 +24,7 @@ MIN_SCORE = 0.4  # below this no answer is considered; at or above it, when the 
 #                  answer's topic (or no topic), the answer is given rather than the module's start
 ON_ITS_OWN = 0.55  # at or above this the answer is given whatever topic the keywords found, and a
 #                    question this close gets its answer before any tool looks at it
+MAX_WORDS = 40  # meaningful words: longer messages are ads, stories or chats, not one question
 MIN_SHARED = 2  # meaningful words the message and the question must share
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(
@@ -74,8 +75,8 @@ class AnswerIndex:
         # a country or an amount is the setting of a question, not what it asks: "mau kerja ke
         # korea perlu berkas apa aja" asks about documents wherever it is
         message = [w for w in dict.fromkeys(_ages(m.words)) if _meaningful(w) and not _amount(w) and not self._place(w)]
-        if not message:
-            return None
+        if not message or len(message) > MAX_WORDS:
+            return None  # a pasted ad or a long story is not one question
         # which question words each message word may stand for (itself, other forms, typos)
         stands_for: dict[str, dict[str, float]] = {}
         for w in message:
