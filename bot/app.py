@@ -16,6 +16,21 @@ TOOL_FACTORIES: list[str] = [
 ]
 
 
+# Each entry: "module:factory", called as factory(content, store) -> Command or list of them.
+COMMAND_FACTORIES: list[str] = []
+
+
+def make_commands(content: Any, store: Any) -> list[Any]:
+    out: list[Any] = []
+    for spec in COMMAND_FACTORIES:
+        mod_name, _, attr = spec.partition(":")
+        made = getattr(importlib.import_module(mod_name), attr)(content, store)
+        if made is None:
+            continue
+        out.extend(made if isinstance(made, (list, tuple)) else [made])
+    return out
+
+
 def content_dir(arg: str | os.PathLike[str] | None = None) -> Path:
     return Path(arg or os.environ.get("BOT_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
 
@@ -41,4 +56,4 @@ def build_engine(content_path: str | os.PathLike[str] | None = None, store: Any 
     if store is None:
         store = open_store(db_path)
     tools = make_tools(content, store)
-    return Engine(content, store, tools=tools)
+    return Engine(content, store, tools=tools, commands=make_commands(content, store))

@@ -23,6 +23,9 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
         for row in r.buttons:
             cells = []
             for b in row:
+                if b.url:  # a link opens in the phone's browser or app; here it is shown
+                    cells.append(f"[{b.label}: {b.url}]")
+                    continue
                 numbered.append(b)
                 cells.append(f"[{len(numbered)}] {b.label}")
             out.write("   " + "   ".join(cells) + "\n")

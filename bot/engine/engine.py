@@ -30,6 +30,7 @@ from bot.engine import callbacks as cb
 from bot.engine.about import render_sources
 from bot.engine.answers import ON_ITS_OWN, AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
+from bot.engine.commands import Command
 from bot.engine.contacts import ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
@@ -58,10 +59,15 @@ def log_error(what: str, e: BaseException) -> None:
 
 
 class Engine:
-    def __init__(self, content, store, tools: list[Tool] | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, content, store, tools: list[Tool] | None = None, clock: Callable[[], float] = time.time,
+        commands: list[Command] | None = None, admins: set[str] | None = None,
+    ) -> None:
         self.content = content
         self.store = store
         self.tools: dict[str, Tool] = {t.name: t for t in (tools or [])}
+        self.commands: dict[str, Command] = {n: c for c in (commands or []) for n in c.names}
+        self.admins: set[str] = set(admins or ())  # user ids as the adapter writes them ("tg:123")
         self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
         self.contacts = ContactBook(content)
@@ -232,6 +238,9 @@ class Engine:
             return self._about(t)
         if name in ("hapus", "delete", "forget"):
             return [self._ask_delete(t)]
+        plugged = self.commands.get(name)
+        if plugged is not None and (not plugged.admin_only or t.user_id in self.admins):
+            return plugged.run(t, args)
         return [self._menu(t, t._("I do not know that command. Here is the menu."))]
 
     def _other(self, t: Turn, what: str) -> list[Reply]:

@@ -12,12 +12,28 @@ CALLBACK_DATA_MAX_BYTES = 64
 
 @dataclass(frozen=True)
 class Button:
+    """A button: `data` comes back to the engine when tapped (bot/engine/callbacks.py makes it);
+    a button with a `url` opens that link instead (a share link, wa.me) and carries no data."""
+
     label: str
-    data: str
+    data: str = ""
+    url: str = ""
 
     def __post_init__(self) -> None:
         if len(self.data.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES:
             raise ValueError(f"button data over {CALLBACK_DATA_MAX_BYTES} bytes: {self.data!r}")
+        if bool(self.data) == bool(self.url):
+            raise ValueError(f"a button has either data or a url: {self.label!r}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a PDF poster ("document") or a QR code or chart ("photo")."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    kind: str = "document"  # document | photo
+    mime: str = "application/octet-stream"
 
 
 @dataclass
@@ -29,7 +45,7 @@ class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     source: str = ""
-
+    attachment: Attachment | None = None  # sent with the text as its caption
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
 

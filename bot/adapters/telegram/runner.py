@@ -300,6 +300,8 @@ async def run_bot(cfg: Config) -> int:
         return 0
     me_user = bot.bot
     me = BotIdentity(me_user.id, me_user.username or "")
+    engine.bot_username = me.username or None  # share links: https://t.me/<bot>?start=...
+    engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
     log.info("bot @%s started (%s mode)", me.username, cfg.mode)
     service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
     service.resume()

@@ -125,7 +125,11 @@ def reply_ops(chat_id: int, replies: list[Reply], reply_to: int | None = None) -
     ops: list[dict[str, Any]] = []
     for reply in replies:
         kb = [
-            [{"t": (b.label or b.data)[:200], "d": b.data} for b in row if isinstance(b, Button) and b.data]
+            [
+                {"t": (b.label or b.data)[:200], "u": b.url} if b.url else {"t": (b.label or b.data)[:200], "d": b.data}
+                for b in row
+                if isinstance(b, Button) and (b.data or b.url)
+            ]
             for row in (reply.buttons or [])
         ]
         kb = [row for row in kb if row]
