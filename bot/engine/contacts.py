@@ -65,6 +65,41 @@ class ContactBook:
         lines.append(self.provenance(cid, lang))
         return "\n".join(lines)
 
+    def brief(self, cid: str, lang: str) -> str:
+        """One line for a contact under an answer: "📞 KP2MI: 0800-1000 · WhatsApp +62 811-8080-141.
+        Number from a news report, April 2025 (mediamasakini.id)." The full card (every line and
+        note) is in the help module; this keeps an answer on one phone screen."""
+        t = self.content.t
+        c = self.content.contacts[cid]
+        name = t(c["name"], lang).split(" (")[0].strip()  # "KP2MI (dulu BP2MI), Kementerian ..." -> "KP2MI"
+        if len(name) > 45:
+            name = name.split(",")[0].strip()
+        phones = [ln for ln in c["lines"] if is_phone(str(ln.get("value", "")))]
+        shown = []
+        for ln in phones or c["lines"][:1]:
+            label = t(ln["label"], lang)
+            value = str(ln["value"])
+            shown.append(f"WhatsApp {value}" if "whatsapp" in label.lower() and "telepon" not in label.lower() else value)
+        return f"{self.icon(cid)} {name}: {' · '.join(shown)}. {self.provenance(cid, lang)}"
+
+    def brief_lines(self, ids: list[str], lang: str, country: str | None) -> list[str]:
+        """Contacts as one line each, in the order blocks() gives; "embassy" is the country's
+        missions (after the Kemlu hotline), or a line saying none is verified."""
+        out: list[str] = []
+        shown: set[str] = set()
+        for cid in self.order(ids):
+            if cid == EMBASSY:
+                if country in self.content.countries and not self.missions(country):
+                    out.extend(self._embassy(lang, country, shown))
+                for mid in self.missions(country):
+                    if mid not in shown:
+                        shown.add(mid)
+                        out.append(self.brief(mid, lang))
+            elif cid not in shown and cid in self.content.contacts:
+                shown.add(cid)
+                out.append(self.brief(cid, lang))
+        return out
+
     def icon(self, cid: str) -> str:
         """📞 for a contact with a phone number; a website (healing119.id), an email or an app is
         not something to call."""

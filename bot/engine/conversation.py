@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.engine import callbacks as cb
 from bot.engine.contacts import ContactBook
-from bot.engine.events import Button, Reply
+from bot.engine.events import Button, Reply, pack
 from bot.engine.session import Context
 from bot.engine.turn import Turn
 
@@ -45,9 +45,8 @@ class Conversation:
         return rows
 
     def _with_contacts(self, t: Turn, text: str, ids: list[str], rows, source: str) -> list[Reply]:
-        blocks = self.contacts.blocks([c for c in ids if c in self.content.contacts], t.lang, t.session.country)
-        body = "\n\n".join([text] + blocks)
-        return [Reply(body, rows, source)]
+        blocks = self.contacts.brief_lines([c for c in ids if c in self.content.contacts], t.lang, t.session.country)
+        return pack(text, blocks, rows, source)
 
     # -- small talk ---------------------------------------------------------------------------
     def small_talk(self, t: Turn, kind: str) -> list[Reply]:

@@ -11,15 +11,12 @@ The texts are content (content/emergency.yaml); the numbers come from content/co
 """
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
-
-from babel.dates import format_date
 
 from bot.engine import callbacks as cb
 from bot.engine.callbacks import Action
 from bot.engine.contacts import EMBASSY, ContactBook
-from bot.engine.events import Button, Reply
+from bot.engine.events import Button, Reply, pack
 from bot.engine.intents import _all_langs
 from bot.engine.text import tokens
 from bot.engine.turn import Turn
@@ -91,29 +88,14 @@ class EmergencyDesk:
         if not missions:
             name = t.txt(self.content.countries[code]["name"])
             return t._("There is no verified number for the Indonesian embassy in {country}: the Kemlu hotline helps there too.").format(country=name)
-        return "\n".join(self.brief(t, mid) for mid in missions)
-
-    def brief(self, t: Turn, cid: str) -> str:
-        """"KBRI Phnom Penh: +855 12 813 282 (number from March 2025)": a mission in one line."""
-        c = self.content.contacts[cid]
-        number = next((ln["value"] for ln in c["lines"] if any(ch.isdigit() for ch in ln["value"])), c["lines"][0]["value"])
-        return "🏛 " + t._("{name}: {number} (number from {date})").format(
-            name=t.txt(c["name"]), number=number, date=self.month(c["seen"], t.lang)
-        )
-
-    @staticmethod
-    def month(iso: str, lang: str) -> str:
-        try:
-            return format_date(_dt.date.fromisoformat(iso), format="MMMM y", locale=lang)
-        except Exception:
-            return iso
+        return "\n".join(self.contacts.brief(mid, t.lang) for mid in missions)
 
     def more(self, t: Turn) -> list[Reply]:
         """Every emergency contact, the country's mission first after the Kemlu hotline."""
         ids = list(self.em["contacts"])
         ids.insert(1 if ids and ids[0] == "kemlu_pwni" else 0, EMBASSY)
         blocks = self.contacts.blocks(ids, t.lang, t.session.country)
-        return _pack(blocks, [[Button("📋 " + t._("What to have ready"), cb.encode(Action("em", "ready")))], [Button(t._("Menu"), cb.MENU)]])
+        return pack("", blocks, [[Button("📋 " + t._("What to have ready"), cb.encode(Action("em", "ready")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":contacts", limit=900)
 
     def ready(self, t: Turn) -> list[Reply]:
         return [Reply(t.txt(self.em["ready"]), [[Button("📞 " + t._("Other contacts"), cb.encode(Action("em", "more")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":ready")]
@@ -137,19 +119,6 @@ class EmergencyDesk:
 
     def sos_row(self, t: Turn) -> list[Button]:
         return [Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]
-
-
-def _pack(blocks: list[str], rows: list[list[Button]], limit: int = 900) -> list[Reply]:
-    replies: list[Reply] = []
-    current = ""
-    for b in blocks:
-        if current and len(current) + 2 + len(b) > limit:
-            replies.append(Reply(current, source=SOURCE + ":contacts"))
-            current = b
-        else:
-            current = (current + "\n\n" + b) if current else b
-    replies.append(Reply(current, rows, SOURCE + ":contacts"))
-    return replies
 
 
 def _has_phrase(words: list[str], phrases: list[tuple[str, ...]]) -> bool:

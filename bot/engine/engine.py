@@ -31,10 +31,10 @@ from bot.engine.about import render_sources
 from bot.engine.answers import ON_ITS_OWN, AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.commands import Command
-from bot.engine.contacts import ContactBook
+from bot.engine.contacts import EMBASSY, ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
-from bot.engine.events import Button, Event, Reply
+from bot.engine.events import Button, Event, Reply, pack
 from bot.engine.intents import EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.said import Said
 from bot.engine.session import SETTABLE, Context, Session
@@ -532,10 +532,12 @@ class Engine:
         s.leave_tool()
         rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(aid, i)))] for i, b in enumerate(entry.get("buttons", []))]
         rows.append([Button(t._("Menu"), cb.MENU)])
-        blocks = self.contacts.blocks(entry.get("contacts", []), t.lang, s.country)
-        mission = self.desk.mission_lines(t) if entry.get("module") == self.intent_modules.get("help") else ""
+        ids = list(entry.get("contacts", []))
+        if s.country and entry.get("module") == self.intent_modules.get("help"):
+            ids.append(EMBASSY)  # the country's mission, after the Kemlu hotline (ContactBook.order)
+        lines = self.contacts.brief_lines(ids, t.lang, s.country)
         s.remember(Context("answer", s.turn, ref=aid))
-        return [Reply("\n\n".join([t.txt(entry["text"])] + ([mission] if mission else []) + blocks), rows, f"answer:{aid}")]
+        return pack(t.txt(entry["text"]), lines, rows, f"answer:{aid}")
 
     def _country_card(self, t: Turn, code: str) -> list[Reply]:
         """A country named on its own: what the bot knows of it and where help is."""
@@ -741,21 +743,7 @@ class Engine:
         if not has_menu and not node.get("tool"):
             rows.append([Button(t._("Menu"), cb.MENU)])
         blocks = self.contacts.blocks(node.get("contacts", []), t.lang, t.session.country)
-        return self._pack(text, blocks, rows, source)
-
-    @staticmethod
-    def _pack(text: str, blocks: list[str], rows: list[list[Button]], source: str = "") -> list[Reply]:
-        """Text and contact blocks into as few replies as fit; buttons on the last one."""
-        replies: list[Reply] = []
-        current = text
-        for block in blocks:
-            if len(current) + 2 + len(block) > PACK_LIMIT:
-                replies.append(Reply(current, source=source))
-                current = block
-            else:
-                current = current + "\n\n" + block
-        replies.append(Reply(current, rows, source))
-        return replies
+        return pack(text, blocks, rows, source, limit=PACK_LIMIT)
 
     def _answer_quiz(self, t: Turn, mid: str, nid: str, node: dict[str, Any], option: dict[str, Any]) -> list[Reply]:
         s = t.session

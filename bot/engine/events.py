@@ -87,3 +87,21 @@ class Event:
     @classmethod
     def other(cls, what: str, lang_hint: str | None = None) -> "Event":
         return cls("other", text=what, lang_hint=lang_hint)
+
+
+SCREEN = 600  # characters: about one phone screen
+
+
+def pack(text: str, blocks: list[str], rows: list[list[Button]], source: str = "", limit: int = SCREEN) -> list[Reply]:
+    """A text and contact blocks in as few messages as fit `limit` each, the buttons on the last:
+    an answer stays one screen, its contacts follow as the next message when they do not fit."""
+    replies: list[Reply] = []
+    current = text
+    for block in blocks:
+        if current and len(current) + 2 + len(block) > limit:
+            replies.append(Reply(current, source=source))
+            current = block
+        else:
+            current = (current + "\n\n" + block) if current else block
+    replies.append(Reply(current, rows, source))
+    return replies
