@@ -101,7 +101,9 @@ class Conversation:
             rows = self.topic_rows(t, ("recruiter", "help"))
             return self._with_contacts(t, "\n\n".join(parts), ["kp2mi"], rows, "followup:registry")
         elif ctx.kind == "emergency":
-            if f.get("emergency"):
+            if t.session.reporter == "family":  # what family at home can do, not "hide your phone"
+                parts.append(t.txt(self.content.emergency["for_family"]))
+            elif f.get("emergency"):
                 parts.append(t.txt(f["emergency"]["text"]))
             rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))
         else:  # a help answer or a help screen

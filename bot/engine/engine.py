@@ -265,15 +265,11 @@ class Engine:
             if asked is not None:
                 return asked
             return self._emergency(t, m)
-        if m.intent == EMERGENCY:
+        danger_again = m.intent == EMERGENCY
+        if danger_again:
             m = self.matcher.without_emergency(m)  # answered for what it asks, 🆘 on top (below)
         if self.desk.recent(t):
-            replies = self._route(t, m)
-            if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
-                replies = self.conversation.followup(t, Context("emergency", s.turn))
-            top = replies[0]
-            replies[0] = Reply(self.desk.reminder(t) + "\n\n" + top.text, [self.desk.sos_row(t)] + top.buttons, top.source)
-            return replies
+            return self._after_emergency(t, m, danger_again)
         replies = self._route(t, m)
         if m.distress and replies and replies[0].source not in ("emergency",):
             # "tolong ..." that was not an emergency: keep the way open
@@ -441,6 +437,24 @@ class Engine:
                 out.append([b.data, kind, b.label])
         return out[:12]
 
+    def _after_emergency(self, t: Turn, m: Match, danger_again: bool) -> list[Reply]:
+        """Minutes after the emergency reply: what the person asks is answered ("di kamboja", "apa
+        nanti anak saya dihukum?"), with the 🆘 button on top; a message that asks nothing else
+        gets what to do next (for a family member, what family can do), not the same message."""
+        s = t.session
+        replies = self._route(t, m)
+        if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
+            replies = self.desk.for_family(t) if s.reporter == "family" else self.conversation.followup(t, Context("emergency", s.turn))
+        top = replies[0]
+        text = top.text
+        number = self.desk.number("kemlu_pwni")
+        if danger_again and number not in "\n".join(r.text for r in replies):
+            text = self.desk.reminder(t) + "\n\n" + text  # a new danger phrase: the number again, in one line
+        sos = self.desk.sos_row(t)
+        rows = [row for row in top.buttons if row != sos]
+        replies[0] = Reply(text, [sos] + rows, top.source)
+        return replies
+
     def _asked_rule(self, t: Turn, m: Match) -> list[Reply] | None:
         """"boleh agen pegang paspor saya?", "can my employer keep my passport": a question about
         a rule, whose only danger evidence is a combination of words or the example model (no
@@ -507,6 +521,8 @@ class Engine:
         s = t.session
         self._count("intent", EMERGENCY)
         family = s.reporter == "family" or (t.said is not None and self.desk.about_family(t.said.words))
+        if family:
+            s.reporter = "family"  # later questions get words for a family member
         if m is not None and m.country:
             s.country = m.country
             if not family:

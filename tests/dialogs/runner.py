@@ -16,7 +16,7 @@ import yaml
 from bot.engine import Engine, Event, Reply
 
 DIALOG_DIR = Path(__file__).resolve().parent
-EXPECT_KEYS = {"emergency", "by", "not_by", "number", "no_number", "contains", "any", "not", "max_chars", "lang"}
+EXPECT_KEYS = {"emergency", "by", "not_by", "number", "no_number", "contains", "any", "not", "max_chars", "lang", "button"}
 
 
 @dataclass
@@ -133,6 +133,10 @@ def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any
     for s in _as_list(expect.get("not", [])):
         if str(s).lower() in low:
             bad.append(f"should not say {s!r}")
+    labels = [b.label.lower() for r in replies for b in r.all_buttons()]
+    for want in _as_list(expect.get("button", [])):
+        if not any(str(want).lower() in lb for lb in labels):
+            bad.append(f"no button {want!r} in {labels}")
     if "max_chars" in expect:
         longest = max((len(r.text) for r in replies), default=0)
         if longest > int(expect["max_chars"]):
