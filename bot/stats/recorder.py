@@ -56,7 +56,7 @@ class Recorder:
         if tool_replied and ctx is not None and ctx.turn == s.turn:
             if ctx.kind == "offer":
                 out.add(("offer", ctx.level or "-"))
-            elif ctx.kind == "registry" and ctx.result in ("found", "not_found"):
+            elif ctx.kind == "registry" and ctx.result:  # found, not_found (or no_list, stale: no list to look in)
                 out.add(("recruiter", ctx.result))
             elif ctx.kind == "recruiter_check":
                 out.add(("recruiter_check", ctx.level or "-"))
