@@ -45,7 +45,7 @@ def share_replies(engine: Any, t: Turn) -> list[Reply]:
     thanks = engine.conversation.small_talk(t, "share")[0].text if engine.conversation.has("share") else ""
     link = person_link(engine, t)
     if link is None:  # no bot name known (a terminal chat without BOT_USERNAME)
-        return [Reply(thanks or t._("Tell your family and friends about this bot."), [[Button(t._("Menu"), cb.MENU)]], "share")]
+        return [Reply(thanks or t._("Tell your family and friends about this bot."), [[Button(t._("Menu"), cb.MENU)]], "small:share")]
     message = pitch(t, link)
     rows = [
         [Button(t._("Send on WhatsApp"), url=whatsapp_url(message))],
@@ -54,7 +54,7 @@ def share_replies(engine: Any, t: Turn) -> list[Reply]:
         [Button(t._("Menu"), cb.MENU)],
     ]
     text = (thanks + "\n\n" if thanks else "") + t._("Forward this message:") + "\n\n" + message
-    return [Reply(text, rows, "share")]
+    return [Reply(text, rows, "small:share")]
 
 
 def poster_reply(engine: Any, t: Turn, ref: str | None = None, module: str | None = None, lang: str | None = None) -> list[Reply]:

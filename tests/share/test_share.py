@@ -115,7 +115,7 @@ def test_the_share_button_beside_content_that_says_tell_your_family(content):
     s["module"], s["node"] = mid, "end"
     e.store.save_session("tg:3", s)
     got = e.handle("tg:3", Event.button(cb.encode(NodeButton(mid, "end", i))))
-    assert got[0].source == "share"
+    assert got[0].source == "small:share"
 
 
 # -- the poster -------------------------------------------------------------------------------------
