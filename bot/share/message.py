@@ -54,6 +54,8 @@ def share_replies(engine: Any, t: Turn) -> list[Reply]:
         [Button(t._("Menu"), cb.MENU)],
     ]
     text = (thanks + "\n\n" if thanks else "") + t._("Forward this message:") + "\n\n" + message
+    if t.user_id in getattr(engine, "admins", ()):  # officials asking "berapa warga yang sudah pakai?"
+        text += "\n\n" + t._("For admins: /poster CODE (a poster for a village, a school), /link CODE (its link and QR code), /stats CODE (how far it reached).")
     return [Reply(text, rows, "small:share")]
 
 

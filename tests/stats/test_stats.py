@@ -203,3 +203,19 @@ def test_stats_command_line(seeded, tmp_path):
     assert "People: 11" in r.stdout and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     r = subprocess.run(base + ["--since", "not-a-day"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
+
+
+def test_help_contacts_per_country_and_admin_hint(tmp_path):
+    store = SQLiteStore(tmp_path / "h.sqlite3")
+    e = build_engine(store=store)
+    e.clock = Clock()
+    e.bot_username = "MigrasiAmanTestBot"
+    e.admins = {ADMIN}
+    for n in range(6):
+        e.handle(uid(n), Event.start("menu-id-desa_h"))
+        e.handle(uid(n), Event.message("nomor kbri malaysia"))
+    f = figures(e.reach, day_of(T0), day_of(T0), ref="desa_h")
+    assert dict(f.section("help")) == {"MY": "6"} and dict(f.section("funnel"))["helped"] == "6"
+    assert "/stats" not in e.handle(uid(0), Event.cmd("bagikan"))[0].text
+    assert "/stats" in e.handle(ADMIN, Event.cmd("bagikan"))[0].text
+    store.close()
