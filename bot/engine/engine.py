@@ -574,6 +574,7 @@ class Engine:
         return on_action(self, t, arg)
 
     def share_link(self, s: Session) -> str:
+        """The person's link (their language and referral code); needs bot_username."""
         from bot.share.links import make_link
 
         return make_link(self.bot_username, None, s.lang, s.ref)

@@ -49,7 +49,7 @@ class StatsCommand(Command):
         text = render_text(f, turn._, self.engine.content, turn.lang)
         if f.too_few:
             return [Reply(text, menu, "admin:stats")]
-        chart = make(chart_recipe(f, turn._))
+        chart = make(chart_recipe(f, turn._, self.engine.content, turn.lang))
         if len(text) <= MAX_CAPTION:
             return [Reply(text, menu, "admin:stats", attachment=chart)]
         return [Reply(text, source="admin:stats"), Reply(turn._("Chart:"), menu, "admin:stats", attachment=chart)]

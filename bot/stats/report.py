@@ -201,10 +201,14 @@ def render_csv(f: Figures) -> str:
     return buf.getvalue()
 
 
-def chart_recipe(f: Figures, _: Callable[[str], str]) -> dict[str, Any]:
+def chart_recipe(f: Figures, _: Callable[[str], str], content: Any = None, lang: str = "id") -> dict[str, Any]:
     """What the chart shows, already protected (None where a cell is hidden): small and JSON-safe."""
     def num(v: str) -> int | None:
         return int(v) if v.isdigit() else None
+
+    def title(mid: str) -> str:
+        m = getattr(content, "modules", {}).get(mid) if content is not None else None
+        return content.t(m["title"], lang) if m else mid
     code = f.ref if f.ref else (_("no code") if f.ref == "" else _("all codes"))
     return {
         "make": "chart",
@@ -213,5 +217,5 @@ def chart_recipe(f: Figures, _: Callable[[str], str]) -> dict[str, Any]:
         "modules_title": _("People per topic"),
         "note": _("<5 = fewer than 5 people; * = hidden so that a small number cannot be worked out."),
         "days": [[d, num(v), v] for d, v in f.days],
-        "modules": [[m, num(v), v] for m, v in f.modules],
+        "modules": [[title(m), num(v), v] for m, v in f.modules],
     }
