@@ -17,7 +17,10 @@ TOOL_FACTORIES: list[str] = [
 
 
 # Each entry: "module:factory", called as factory(content, store) -> Command or list of them.
-COMMAND_FACTORIES: list[str] = []
+COMMAND_FACTORIES: list[str] = [
+    "bot.share.commands:make_commands",
+    "bot.stats.command:make_commands",
+]
 
 
 def make_commands(content: Any, store: Any) -> list[Any]:
@@ -56,4 +59,8 @@ def build_engine(content_path: str | os.PathLike[str] | None = None, store: Any 
     if store is None:
         store = open_store(db_path)
     tools = make_tools(content, store)
-    return Engine(content, store, tools=tools, commands=make_commands(content, store))
+    engine = Engine(content, store, tools=tools, commands=make_commands(content, store))
+    from bot.stats.recorder import attach as attach_reach
+
+    attach_reach(engine, store)  # reach figures per referral code (bot/stats)
+    return engine

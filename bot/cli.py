@@ -10,6 +10,8 @@ FEATURE_CLIS = [
     "bot.adapters.telegram.cli",
     "bot.offers.cli",
     "bot.registry.cli",
+    "bot.share.cli",
+    "bot.stats.cli",
 ]
 
 

@@ -6,7 +6,9 @@ ends at end of input, and each line is echoed so a transcript reads like a conve
 """
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from typing import TextIO
 
 from bot.engine import Button, Event, Reply
@@ -20,6 +22,8 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
     numbered: list[Button] = []
     for r in replies:
         out.write("\n" + r.text.rstrip() + "\n")
+        if r.attachment is not None:  # a poster, a QR code, a chart: written out, its path shown
+            out.write(f"   [{r.attachment.kind}: {save_attachment(r.attachment)}]\n")
         for row in r.buttons:
             cells = []
             for b in row:
@@ -31,6 +35,21 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
             out.write("   " + "   ".join(cells) + "\n")
     out.flush()
     return numbered
+
+
+def save_attachment(att) -> str:
+    """Write an attachment to this chat's temporary folder; its path."""
+    global _FILES_DIR
+    if _FILES_DIR is None:
+        _FILES_DIR = tempfile.mkdtemp(prefix="migrasi-aman-")
+    name = os.path.basename(att.filename) or "file"
+    path = os.path.join(_FILES_DIR, name)
+    with open(path, "wb") as f:
+        f.write(att.data)
+    return path
+
+
+_FILES_DIR: str | None = None
 
 
 def to_event(line: str, buttons: list[Button]) -> Event | None:

@@ -14,6 +14,7 @@ from bot.engine.turn import Turn
 class Command:
     names: tuple[str, ...] = ()
     admin_only: bool = False
+    engine = None  # the Engine, set when it is plugged in (bot username, share link, counting)
 
     def run(self, turn: Turn, args: str) -> list[Reply]:
         raise NotImplementedError

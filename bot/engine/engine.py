@@ -67,6 +67,8 @@ class Engine:
         self.store = store
         self.tools: dict[str, Tool] = {t.name: t for t in (tools or [])}
         self.commands: dict[str, Command] = {n: c for c in (commands or []) for n in c.names}
+        for c in self.commands.values():
+            c.engine = self
         self.admins: set[str] = set(admins or ())  # user ids as the adapter writes them ("tg:123")
         self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
@@ -77,6 +79,10 @@ class Engine:
         self.desk = EmergencyDesk(content, self.contacts, self.matcher.table)
         self.conversation = Conversation(content, self.contacts, self.intent_modules)
         self.bot_username: str | None = None  # set by an adapter that knows it (share links)
+        # called after each turn as observer(turn, event, replies, deleted, counted), where
+        # counted is the (kind, label) counts of the turn (bot/stats records reach from them)
+        self.observers: list[Callable[..., None]] = []
+        self._counted: list[tuple[str, str]] = []
 
     # =========================================================================================
     # entry point
@@ -86,6 +92,7 @@ class Engine:
         t = self._turn(user_id, event.lang_hint)
         t.session.turn += 1
         deleted = False
+        self._counted = []
         try:
             replies, deleted = self._dispatch(t, event)
         except Exception as e:  # a bug must not silence the bot: apologise and show the menu
@@ -99,6 +106,11 @@ class Engine:
         if not deleted:
             t.session.options = self._options(replies[-1])
             self._save(user_id, t.session)
+        for observe in self.observers:
+            try:
+                observe(t, event, replies, deleted, self._counted)
+            except Exception as e:
+                log_error("an observer failed", e)
         return replies
 
     def language_of(self, user_id: str, lang_hint: str | None = None) -> str:
@@ -572,18 +584,18 @@ class Engine:
         rows += self.conversation.topic_rows(t, ("fake_offer",))
         return [Reply("\n\n".join(lines), rows, f"country:{code}")]
 
-    def _share(self, t: Turn) -> list[Reply]:
+    def _share(self, t: Turn, arg: str = "") -> list[Reply]:
+        """The share message and its buttons, or the poster (arg "poster"): bot/share/message.py."""
+        from bot.share.message import on_action
+
         self._count("intent", "share")
-        replies = self.conversation.small_talk(t, "share")
-        if self.bot_username:
-            link = self.share_link(t.session)
-            first = replies[0]
-            replies[0] = Reply(first.text + "\n\n" + link, first.buttons, first.source)
-        return replies
+        return on_action(self, t, arg)
 
     def share_link(self, s: Session) -> str:
-        payload = "menu-" + s.lang + (f"-{s.ref}" if s.ref else "")
-        return f"https://t.me/{self.bot_username}?start={payload}"
+        """The person's link (their language and referral code); needs bot_username."""
+        from bot.share.links import make_link
+
+        return make_link(self.bot_username, None, s.lang, s.ref)
 
     # -- buttons ------------------------------------------------------------------------------
     def _button(self, t: Turn, data: str) -> tuple[list[Reply], bool]:
@@ -626,6 +638,8 @@ class Engine:
             return self._help(t), False
         if a.name == "emergency":
             return self._emergency(t, None), False
+        if a.name == "share" and a.arg in ("", "poster"):
+            return self._share(t, a.arg), False
         if a.name == "em" and a.arg == "more":
             return self.desk.more(t), False
         if a.name == "em" and a.arg == "ready":
@@ -767,6 +781,7 @@ class Engine:
         progress.asked += 1
         if option.get("correct"):
             progress.right += 1
+        self._count("quiz", f"{mid}:{nid}:{'right' if option.get('correct') else 'wrong'}")
         feedback = t.txt(option["feedback"])
         nxt = node["next"]
         if "quiz" not in self.content.modules[mid]["nodes"][nxt]:
@@ -920,6 +935,7 @@ class Engine:
 
     # =========================================================================================
     def _count(self, kind: str, label: str) -> None:
+        self._counted.append((kind, label))
         try:
             self.store.count(kind, label)
         except Exception as e:

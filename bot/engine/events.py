@@ -34,6 +34,9 @@ class Attachment:
     data: bytes = field(repr=False)
     kind: str = "document"  # document | photo
     mime: str = "application/octet-stream"
+    # how to make the file again (bot/share/files.py): adapters that journal replies store this
+    # small dict instead of the bytes
+    recipe: dict | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -3,7 +3,8 @@
 It speaks the methods the bot uses (getMe, getUpdates with offset and long-poll timeout,
 setWebhook/deleteWebhook/getWebhookInfo with secret_token, sendMessage, editMessageText,
 editMessageReplyMarkup, answerCallbackQuery, setMyCommands/getMyCommands/deleteMyCommands,
-sendChatAction, close, logOut), accepts JSON and form-encoded bodies like the real API, and
+sendChatAction, close, logOut, sendDocument and sendPhoto with multipart uploads), accepts JSON,
+form-encoded and multipart bodies like the real API, and
 keeps Telegram's update semantics:
 
 - an update stays pending until a getUpdates call with a higher offset confirms it (or a
@@ -180,6 +181,26 @@ class BotAPIEmulator:
             return {}
         if ctype == "application/json":
             return json.loads(body)
+        if ctype == "multipart/form-data":  # file uploads: a file field becomes {"filename", "data"}
+            from email.parser import BytesParser
+            from email.policy import HTTP
+
+            head = b"Content-Type: " + (h.headers.get("Content-Type") or "").encode() + b"\r\n\r\n"
+            form: dict[str, Any] = {}
+            for part in BytesParser(policy=HTTP).parsebytes(head + body).iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                data = part.get_payload(decode=True) or b""
+                if part.get_filename():
+                    form[name] = {"filename": part.get_filename(), "data": data}
+                    continue
+                val: Any = data.decode()
+                if val[:1] in "[{" or val in ("true", "false", "null"):
+                    try:
+                        val = json.loads(val)
+                    except ValueError:
+                        pass
+                form[name] = val
+            return form
         out: dict[str, Any] = {}
         for k, v in parse_qs(body.decode(), keep_blank_values=True).items():
             val: Any = v[-1]
@@ -302,6 +323,43 @@ class BotAPIEmulator:
             self.by_id[(cid, msg["message_id"])] = msg
             self.cond.notify_all()
             return {k: v for k, v in msg.items() if not k.startswith("_")}
+
+    def _send_file(self, p: dict[str, Any], field: str) -> dict[str, Any]:
+        upload = p.get(field)
+        if not isinstance(upload, dict) or not upload.get("data"):
+            raise ApiError(400, f"Bad Request: there is no {field} in the request")
+        caption = p.get("caption") or ""
+        if len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        with self.cond:
+            cid = int(p["chat_id"])
+            self.next_message_id[cid] += 1
+            msg = {"message_id": self.next_message_id[cid], "date": int(time.time()), "chat": self._chat(cid),
+                   "from": self.bot_user, field: {"file_id": f"F{len(self.messages)}", "file_name": upload["filename"],
+                                                 "file_size": len(upload["data"])}}
+            if caption:
+                msg["caption"] = caption
+            markup = p.get("reply_markup")
+            if isinstance(markup, dict) and markup.get("inline_keyboard"):
+                msg["reply_markup"] = markup
+            msg["_file"] = upload
+            msg["_t"] = time.monotonic()
+            self.messages.append(msg)
+            self.by_id[(cid, msg["message_id"])] = msg
+            self.cond.notify_all()
+            out = {k: v for k, v in msg.items() if not k.startswith("_")}
+            if field == "photo":  # Telegram answers a photo as its sizes
+                out["photo"] = [{"file_id": msg["photo"]["file_id"], "file_unique_id": "u" + msg["photo"]["file_id"],
+                                 "width": 100, "height": 100}]
+            elif field == "document":
+                out["document"] = {**msg["document"], "file_unique_id": "u" + msg["document"]["file_id"]}
+            return out
+
+    def m_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._send_file(p, "document")
+
+    def m_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._send_file(p, "photo")
 
     def _find(self, p: dict[str, Any]) -> dict[str, Any]:
         msg = self.by_id.get((int(p.get("chat_id") or 0), int(p.get("message_id") or 0)))

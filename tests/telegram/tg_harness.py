@@ -122,9 +122,17 @@ class BotProcess:
 def shape(msg_or_reply: Any) -> tuple[str, list[list[tuple[str, str]]]]:
     """(text, [[(label, data)]]) of a message the emulator recorded, or of an engine Reply."""
     if isinstance(msg_or_reply, Reply):
-        return msg_or_reply.text, [[(b.label, b.data) for b in row] for row in msg_or_reply.buttons]
+        text = msg_or_reply.text
+        att = msg_or_reply.attachment
+        if att is not None:  # a file, with the text as its caption
+            text = f"{text}\n[{att.kind}:{att.filename}]"
+        return text, [[(b.label, b.data or b.url) for b in row] for row in msg_or_reply.buttons]
     kb = (msg_or_reply.get("reply_markup") or {}).get("inline_keyboard") or []
-    return msg_or_reply["text"], [[(b["text"], b.get("callback_data") or b.get("url")) for b in row] for row in kb]
+    text = msg_or_reply.get("text")
+    for kind in ("document", "photo"):
+        if kind in msg_or_reply:
+            text = f"{msg_or_reply.get('caption', '')}\n[{kind}:{msg_or_reply['_file']['filename']}]"
+    return text, [[(b["text"], b.get("callback_data") or b.get("url")) for b in row] for row in kb]
 
 
 class Person:

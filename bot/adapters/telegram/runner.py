@@ -52,6 +52,7 @@ COMMANDS = [
     ("help", N_("Help and emergency contacts")),
     ("tentang", N_("About this bot and its sources")),
     ("hapus", N_("Delete everything the bot keeps about me")),
+    ("bagikan", N_("Share this bot: link, WhatsApp, poster")),
 ]
 COMMAND_LANGS = ("id", "en")
 DEFAULT_COMMAND_LANG = "id"

@@ -19,6 +19,7 @@ the update id and the exception type with its traceback frames, never the messag
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 import traceback
@@ -29,6 +30,7 @@ from typing import Any, Awaitable, Callable
 
 from telegram import (
     InlineKeyboardButton,
+    InputFile,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     ReplyParameters,
@@ -46,6 +48,7 @@ from .routing import BotIdentity, Route, route_raw, route_update, ui_lang
 log = logging.getLogger("bot.telegram")
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_ATTEMPTS = 8
 
 
@@ -133,6 +136,10 @@ def reply_ops(chat_id: int, replies: list[Reply], reply_to: int | None = None) -
             for row in (reply.buttons or [])
         ]
         kb = [row for row in kb if row]
+        att = getattr(reply, "attachment", None)
+        if att is not None:
+            ops.extend(file_ops(chat_id, reply, att, kb, reply_to if not ops else None))
+            continue
         chunks = split_text(str(reply.text or ""))
         for i, chunk in enumerate(chunks):
             op: dict[str, Any] = {"op": "send", "chat_id": chat_id, "text": chunk}
@@ -142,6 +149,37 @@ def reply_ops(chat_id: int, replies: list[Reply], reply_to: int | None = None) -
                 op["reply_to"] = reply_to
             ops.append(op)
     return ops
+
+
+def file_ops(chat_id: int, reply: Reply, att: Any, kb: list, reply_to: int | None) -> list[dict[str, Any]]:
+    """A reply with a file: the file with the text as its caption (or the text first when it is
+    too long for one), buttons on the file. The journal keeps the file's recipe (bot/share/files.py),
+    not its bytes; a file without a recipe is kept base64-encoded."""
+    ops: list[dict[str, Any]] = []
+    text = str(reply.text or "")
+    op: dict[str, Any] = {"op": "send_file", "chat_id": chat_id, "kind": att.kind, "filename": att.filename}
+    if getattr(att, "recipe", None):
+        op["recipe"] = att.recipe
+    else:
+        op["b64"] = base64.b64encode(att.data).decode("ascii")
+    if text.strip() and len(text) <= MAX_CAPTION:
+        op["caption"] = text
+    elif text.strip():
+        ops = reply_ops(chat_id, [Reply(text)], reply_to)
+        reply_to = None
+    if kb:
+        op["kb"] = kb
+    if reply_to:
+        op["reply_to"] = reply_to
+    return ops + [op]
+
+
+def file_bytes(op: dict[str, Any], content: Any = None) -> bytes:
+    if op.get("recipe"):
+        from bot.share.files import make
+
+        return make(op["recipe"], content).data
+    return base64.b64decode(op.get("b64") or "")
 
 
 def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
@@ -370,7 +408,7 @@ class TelegramService:
                 except ChatMigrated as e:  # a group became a supergroup: send there instead
                     chat_id = op["chat_id"] = e.new_chat_id
                     await self._do_op(job.update_id, op)
-                if op["op"] == "send":
+                if op["op"] in ("send", "send_file"):
                     sent += 1
             except Forbidden:
                 log.info("update %d: the chat blocked the bot; dropping its replies", job.update_id)
@@ -401,13 +439,16 @@ class TelegramService:
             except Exception as e:  # already cleared, too old to edit, gone: fine, it is cosmetic
                 log.debug("update %d: keyboard not cleared (%s)", uid, type(e).__name__)
             return
-        if op["op"] != "send":
+        if op["op"] not in ("send", "send_file"):
             return
         if isinstance(op["chat_id"], int) and op["chat_id"] > 0:
             wait = self.pacer.delay(op["chat_id"], time.monotonic())
             if wait > 0:
                 await asyncio.sleep(wait)
         reply = ReplyParameters(op["reply_to"], allow_sending_without_reply=True) if op.get("reply_to") else None
+        if op["op"] == "send_file":
+            await self._send_file(uid, op, reply)
+            return
 
         async def send() -> Any:
             return await self.bot.send_message(
@@ -419,6 +460,20 @@ class TelegramService:
             )
 
         await with_retries(send, f"update {uid} sendMessage", stop=self.stopping)
+
+    async def _send_file(self, uid: int, op: dict[str, Any], reply: ReplyParameters | None) -> None:
+        """A document (the poster PDF) or a photo (a QR code, a chart), made again from its recipe."""
+        data = await asyncio.to_thread(file_bytes, op, getattr(self.engine, "content", None))
+        photo = op.get("kind") == "photo"
+
+        async def send() -> Any:
+            kw = dict(chat_id=op["chat_id"], caption=op.get("caption"), reply_markup=keyboard(op.get("kb")), reply_parameters=reply)
+            upload = InputFile(data, filename=op.get("filename") or ("file.png" if photo else "file.pdf"))
+            if photo:
+                return await self.bot.send_photo(photo=upload, **kw)
+            return await self.bot.send_document(document=upload, **kw)
+
+        await with_retries(send, f"update {uid} {'sendPhoto' if photo else 'sendDocument'}", stop=self.stopping)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _spawn(self, coro) -> asyncio.Task:
