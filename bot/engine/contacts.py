@@ -65,7 +65,7 @@ class ContactBook:
         lines.append(self.provenance(cid, lang))
         return "\n".join(lines)
 
-    def brief(self, cid: str, lang: str) -> str:
+    def brief(self, cid: str, lang: str, country: str | None = None) -> str:
         """One line for a contact under an answer: "📞 KP2MI: 0800-1000 · WhatsApp +62 811-8080-141.
         Number from a news report, April 2025 (mediamasakini.id)." The full card (every line and
         note) is in the help module; this keeps an answer on one phone screen."""
@@ -74,6 +74,8 @@ class ContactBook:
         name = t(c["name"], lang).split(" (")[0].strip()  # "KP2MI (dulu BP2MI), Kementerian ..." -> "KP2MI"
         if len(name) > 45:
             name = name.split(",")[0].strip()
+        if country in self.content.countries:  # "KBRI Phnom Penh (Kamboja)": which country it serves
+            name += f" ({t(self.content.countries[country]['name'], lang)})"
         phones = [ln for ln in c["lines"] if is_phone(str(ln.get("value", "")))]
         shown = []
         for ln in phones or c["lines"][:1]:
@@ -94,7 +96,7 @@ class ContactBook:
                 for mid in self.missions(country):
                     if mid not in shown:
                         shown.add(mid)
-                        out.append(self.brief(mid, lang))
+                        out.append(self.brief(mid, lang, country))
             elif cid not in shown and cid in self.content.contacts:
                 shown.add(cid)
                 out.append(self.brief(cid, lang))

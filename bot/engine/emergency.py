@@ -88,7 +88,7 @@ class EmergencyDesk:
         if not missions:
             name = t.txt(self.content.countries[code]["name"])
             return t._("There is no verified number for the Indonesian embassy in {country}: the Kemlu hotline helps there too.").format(country=name)
-        return "\n".join(self.contacts.brief(mid, t.lang) for mid in missions)
+        return "\n".join(self.contacts.brief(mid, t.lang, code) for mid in missions)
 
     def more(self, t: Turn) -> list[Reply]:
         """Every emergency contact, the country's mission first after the Kemlu hotline."""

@@ -272,6 +272,8 @@ class Engine:
             pass  # remembered below where it is about a person, not a job ad's destination
         if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD and m.intent in (SELF_HARM, EMERGENCY):
             return self._self_harm(t, m)
+        if m.intent == EMERGENCY and m.hits.get(EMERGENCY) == ["(examples)"] and s.fresh_context((SELF_HARM,)):
+            return self._self_harm(t, self.matcher.without_emergency(m))  # "ga ada yg peduli sama aku"
         if m.intent == EMERGENCY and not self.desk.recent(t):
             asked = self._asked_rule(t, m)
             if asked is not None:
@@ -343,13 +345,16 @@ class Engine:
                 s.country = m.country
             return self._answer(t, best.answer)
 
+        named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
+        if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
+            return self._contacts_reply(t, named)
         if m.intent in self.intent_modules:
             self._count("intent", m.intent)
             mid = self.intent_modules[m.intent]
             if m.country:
                 s.country = m.country
             # "nomor kbri malaysia", or "nomor kbri nya?" once the country is known
-            if m.country or (s.country and m.intent == "help" and EMBASSY_WORDS & set(said.words)):
+            if m.country or (s.country and m.intent == "help"):
                 jump = self._country_shortcut(t, mid)
                 if jump is not None:
                     return jump
@@ -383,6 +388,12 @@ class Engine:
         if m.country:  # a country named on its own ("myanmar", "di kamboja")
             s.country = m.country
             return self._country_card(t, m.country)
+        if ctx is not None and _asks(said.words, said.text) and len(said.words) <= 10:
+            return self._followup(t, ctx)  # "who pays for it?" right after an answer
+        if self.short_answers.kind_of(said.words) in ("yes", "no", "unknown"):
+            # "iya", "ga tau" with no question pending: no "I did not understand"
+            return [Reply(t._("All right. Tell me a little more, or choose a topic below."),
+                          self.conversation.topic_rows(t), "small:short")]
         if m.intent != UNKNOWN and m.intent in self.content.intents:  # a content-only intent
             return [self._menu(t)]
         self._count("intent", UNKNOWN)
@@ -454,6 +465,9 @@ class Engine:
         nanti anak saya dihukum?"), with the 🆘 button on top; a message that asks nothing else
         gets what to do next (for a family member, what family can do), not the same message."""
         s = t.session
+        if s.reporter != "family" and s.location != "indonesia" and self.desk.in_indonesia(t.said.words) and not m.country:
+            s.location = "indonesia"  # "alamatnya di bekasi": the police (110) are the ones to call
+            return self.desk.first(t, family=False)
         replies = self._route(t, m)
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
             replies = self.desk.for_family(t) if s.reporter == "family" else self.conversation.followup(t, Context("emergency", s.turn))
@@ -524,6 +538,7 @@ class Engine:
         """Counselling; before it, the emergency help when the message also speaks of danger from
         others (the matcher then says EMERGENCY rather than SELF_HARM)."""
         self._count("intent", SELF_HARM)
+        t.session.remember(Context(SELF_HARM, t.session.turn))
         replies = self.conversation.self_harm(t)
         if m.intent == EMERGENCY:
             return self._emergency(t, m) + replies
@@ -551,6 +566,16 @@ class Engine:
         # describing the offer that trapped them) gets that tool's answer too, after help
         claimed = self._claimed_by_tool(t) if t.said is not None else None
         return replies + claimed if claimed else replies
+
+    def _named_contacts(self, words: list[str]) -> list[str]:
+        """Contacts the message names (content/contacts.yaml `keywords`: "kemlu", "kp2mi", "sapa")."""
+        ws = set(words)
+        return [cid for cid, c in self.content.contacts.items() if ws & {w.lower() for w in c.get("keywords", [])}]
+
+    def _contacts_reply(self, t: Turn, ids: list[str]) -> list[Reply]:
+        lines = self.contacts.brief_lines(ids, t.lang, t.session.country)
+        t.session.remember(Context("help", t.session.turn, ref="contacts"))
+        return pack(lines[0], lines[1:], self.conversation.topic_rows(t, ("help",)), "contact:" + ",".join(ids))
 
     def _answer(self, t: Turn, aid: str) -> list[Reply]:
         """A direct answer from content/answers.yaml, with its contacts and the way on."""
@@ -948,7 +973,6 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
-EMBASSY_WORDS = frozenset("kbri kjri kdei kedutaan konsulat embassy consulate kemlu nomor number kontak contact hotline telepon".split())
 SMALL_TALK = frozenset({"delete", "share", "human", "privacy", "language_other", "language", "thanks", "greeting", "self_harm", "departing"})
 QUESTION_WORDS = frozenset(
     "apa apakah gimana bagaimana kenapa mengapa boleh bisakah bolehkah wajar legal bener benar asli beneran "

@@ -55,6 +55,9 @@ EXAMPLE_MIN_WORDS = 4
 # ...and when a keyword phrase already says what the message is about ("udah di bandara",
 # "cara share bot ini"), the examples must be far surer to overrule it
 EXAMPLE_OVERRULE_MARGIN = 8.0
+# ...and so must they in a short message ("aku takut ketipu kak", "ga ada yg peduli sama aku"):
+# every emergency that only the examples caught in the labelled sets had 11 words or more
+EXAMPLE_SHORT_WORDS = 8
 CONFIDENT = 100.0  # a keyword phrase of two or more words matched (single words score up to 100)
 PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we they my".split())
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an".split())
@@ -131,8 +134,11 @@ class IntentMatcher:
         self._add(EMERGENCY, _all_langs(em.get("weak_keywords", {})), weak=True)
         for m in content.modules.values():
             self._add(m["intent"], _all_langs(m.get("keywords", {})))
+        self.exact_intents: set[str] = set()
         for name, spec in content.intents.items():
             self._add(name, _all_langs(spec.get("keywords", {})))
+            if spec.get("exact"):
+                self.exact_intents.add(name)
         # combos: list of groups of alternative phrases
         self.combos: list[list[list[tuple[str, ...]]]] = []
         for combo in em.get("combos", []) or []:
@@ -320,7 +326,10 @@ class IntentMatcher:
                 continue  # cheap test first: a word of the phrase is missing
             # "tidak bisa keluar" only in that order: "bisa kerja ke luar negeri ga?" is a question
             ordered = kw.intent == EMERGENCY and len(kw.words) > 1 and kw.words[0] in NEGATIONS
-            s, a, b = self._match_phrase(kw.words, positions, ordered=ordered)
+            if kw.intent in self.exact_intents and len(kw.words) > 1:  # "ini bot ya" is not "ini bot apa ya"
+                s, a, b = self._match_phrase(kw.words, positions, ordered=True, slack=0)
+            else:
+                s, a, b = self._match_phrase(kw.words, positions, ordered=ordered)
             if s < THRESHOLD:
                 continue
             if kw.weak:
@@ -356,7 +365,8 @@ class IntentMatcher:
         if intent != EMERGENCY and self.examples is not None and len(words) >= EXAMPLE_MIN_WORDS:
             margin = self.examples.margin(text, EMERGENCY, words)
             confident = max((v for k, v in scores.items() if k != EMERGENCY), default=0.0) > CONFIDENT
-            if margin >= (EXAMPLE_OVERRULE_MARGIN if confident else EXAMPLE_EMERGENCY_MARGIN):  # the examples rank it first: a miss costs more
+            needed = EXAMPLE_OVERRULE_MARGIN if confident or len(words) < EXAMPLE_SHORT_WORDS else EXAMPLE_EMERGENCY_MARGIN
+            if margin >= needed:  # the examples rank it first: a miss costs more
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin
                 intent = EMERGENCY
