@@ -24,12 +24,12 @@ DEFAULT = ROOT / "tests" / "data" / "intents_conversation.tsv"
 # reply source (its first part) -> the label a person would give what they got
 SOURCE_LABELS = {
     "emergency": "emergency", "self_harm": "self_harm", "departing": "departing", "menu": "menu",
-    "fallback": "unknown", "country": "help", "followup": "unknown", "start": "menu", "deleted": "delete",
-    "about": "menu",
+    "fallback": "unknown", "short": "unknown", "country": "help", "followup": "unknown", "start": "menu", "deleted": "delete",
+    "about": "menu", "contact": "help",
 }
 SMALL_LABELS = {
     "greeting": "menu", "language": "language", "insult": "unknown", "nonsense": "unknown", "emoji": "unknown",
-    "fallback": "unknown",
+    "fallback": "unknown", "short": "unknown",
 }
 TOOL_LABELS = {"offer_check": "fake_offer", "recruiter_check": "recruiter", "registry_lookup": "recruiter"}
 
