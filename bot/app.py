@@ -13,11 +13,12 @@ DEFAULT_CONTENT_DIR = REPO_DIR / "content"
 TOOL_FACTORIES: list[str] = [
     "bot.offers.tool:make_tool",
     "bot.registry.tool:make_tools",
+    "bot.handoff.tool:make_tool",
 ]
 
 
 # Each entry: "module:factory", called as factory(content, store) -> Command or list of them.
-COMMAND_FACTORIES: list[str] = []
+COMMAND_FACTORIES: list[str] = ["bot.handoff.tool:make_commands"]
 
 
 def make_commands(content: Any, store: Any) -> list[Any]:
