@@ -295,8 +295,7 @@ class BotAPIEmulator:
             topic = self.topics.get((cid, thread))
             if topic is None:
                 raise ApiError(400, "Bad Request: message thread not found")
-            if topic["closed"]:
-                raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+            # a closed topic still takes messages from admins (the bot is one)
         self.next_message_id[cid] += 1
         msg = {"message_id": self.next_message_id[cid], "date": int(time.time()), "chat": self._chat(cid),
                "from": self.bot_user, **fields}
@@ -372,7 +371,8 @@ class BotAPIEmulator:
             user = self.users.get(cid)
             if user and chat.get("type") == "private":
                 chat.update({k: user[k] for k in ("first_name", "last_name", "username") if k in user})
-            return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
+            gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False)
+            return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
     def m_copyMessage(self, p: dict[str, Any]) -> dict[str, Any]:
         with self.cond:
