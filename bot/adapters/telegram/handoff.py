@@ -40,6 +40,7 @@ URGENT = ("emergency", "self_harm")  # replies the engine gives at once, even wh
 CAPTIONABLE = ("photo", "video", "animation", "document", "audio", "voice")
 MEMBER_TTL = 300.0  # seconds a membership answer is trusted
 MAX_CAPTION = 1024
+MAX_TEXT = 4096
 
 
 class HandoffRelay:
@@ -322,7 +323,7 @@ class HandoffRelay:
         bot = self.service.bot
         kind = op.get("kind")
         try:
-            if kind == "text" and said:
+            if kind == "text" and said and len(mark) + 1 + len(said) <= MAX_TEXT:
                 await self._to_person(uid, person, mark + "\n" + said)
             elif kind in CAPTIONABLE and (said or not op.get("caption")) and len(mark) + 1 + len(said or "") <= MAX_CAPTION:
                 caption = mark + ("\n" + said if said else "")
