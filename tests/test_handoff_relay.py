@@ -163,3 +163,17 @@ def test_tutup_catatan_and_closed_topics(content):
     _route, ops = caseworker(relay, 501, 82, "rahasia-enam")
     assert [op["op"] for op in ops] == ["ho_notice"] and (GROUP, 82) not in relay._texts
     assert caseworker(relay, 999, 83, "di topik lain")[1] == []  # a topic that is not a case
+
+
+def test_while_connected_no_second_consent_and_the_menu_reminds(content):
+    relay, engine, desk, bot = relay_for(content)
+    open_case(relay, engine)
+    ops = relay.decide(Route(6, "engine", "button", user_id="tg:42", chat_id=42, event=Event.button("t:handoff:")))
+    assert len(ops) == 1 and "masih tersambung" in ops[0]["text"] and ops[0]["kb"][0][0]["d"] == "t:handoff:end"
+    ev = Event.cmd("menu")
+    route = Route(7, "engine", "command", user_id="tg:42", chat_id=42, event=ev)
+    assert relay.decide(route) is None  # commands are the engine's
+    replies = engine.handle("tg:42", ev)
+    ops = relay.after(route, replies, [{"op": "send", "chat_id": 42, "text": replies[0].text}])
+    assert ops[0]["text"] == replies[0].text and "masih tersambung" in ops[-1]["text"]
+    assert relay.cases.open_for("tg:42") is not None

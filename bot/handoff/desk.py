@@ -102,6 +102,11 @@ class Desk:
         rows = [[Button(_("End the conversation"), END_DATA)]]
         return [Reply(text, rows, CONSENT_NAME if show_name else CONSENT)]
 
+    def still_connected(self, lang: str) -> Reply:
+        _ = translator(lang)
+        text = _("You are still connected to a caseworker of {org}: what you write here goes to them. /selesai ends it.")
+        return Reply(text.format(org=self.cfg.org_name), [[Button(_("End the conversation"), END_DATA)]], "handoff:connected")
+
     def declined(self, lang: str) -> list[Reply]:
         _ = translator(lang)
         text = _("All right: nothing was passed on to anyone. If you change your mind, tap the button again. You can also call:")

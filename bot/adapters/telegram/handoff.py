@@ -28,7 +28,8 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.engine.events import Reply
-from bot.handoff.desk import CONSENT, CONSENT_NAME, END_DATA, ENDED, Desk
+from bot.handoff.desk import CONSENT, CONSENT_NAME, END_DATA, ENDED, START, Desk
+from bot.handoff.tool import EndCommand
 
 from .routing import Route, _is_service, content_kind, parse_command
 from .service import ChatPacer, describe_error, reply_ops, with_retries
@@ -105,6 +106,9 @@ class HandoffRelay:
             lang = self.engine.language_of(route.user_id, route.lang)
             replies, case = self.desk.end_by_person(route.user_id, lang)
             return reply_ops(route.chat_id, replies) + self._ended_ops(route.chat_id, case.no)
+        if ev.kind == "button" and ev.data == START and self.cases.open_for(route.user_id) is not None:
+            lang = self.engine.language_of(route.user_id, route.lang)
+            return reply_ops(route.chat_id, [self.desk.still_connected(lang)])  # no second consent, no second case
         if ev.kind not in ("text", "other") or "message_id" not in route.extra:
             return None
         case = self.cases.open_for(route.user_id)
@@ -149,6 +153,10 @@ class HandoffRelay:
                 told = reply_ops(chat, [Reply(self.desk.ended_by_deletion(lang))])
                 ops = told + ops + self._notice(chat, case.no, "ended_deleted") + [{"op": "ho_close", "chat_id": chat, "case": case.no}]
             return ops
+        if ev.kind in ("command", "start") and ev.command not in EndCommand.names and self.cases.open_for(route.user_id):
+            # /start, /menu... while connected: the menu, and a reminder that the caseworker still reads
+            lang = self.engine.language_of(route.user_id, route.lang)
+            return ops + reply_ops(chat, [self.desk.still_connected(lang)])
         for src in sources:
             if src in (CONSENT, CONSENT_NAME) and self.cases.open_for(route.user_id) is None:
                 case = self.cases.open(route.user_id, chat, show_name=src == CONSENT_NAME)
