@@ -13,6 +13,7 @@ DEFAULT_CONTENT_DIR = REPO_DIR / "content"
 TOOL_FACTORIES: list[str] = [
     "bot.offers.tool:make_tool",
     "bot.registry.tool:make_tools",
+    "bot.handoff.tool:make_tool",
 ]
 
 
@@ -20,6 +21,7 @@ TOOL_FACTORIES: list[str] = [
 COMMAND_FACTORIES: list[str] = [
     "bot.share.commands:make_commands",
     "bot.stats.command:make_commands",
+    "bot.handoff.tool:make_commands",
 ]
 
 

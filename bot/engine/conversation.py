@@ -24,6 +24,8 @@ LEVELS = ("high", "medium", "low")
 
 
 class Conversation:
+    human: Any = None  # the handoff tool, when caseworkers can be reached (set by the Engine)
+
     def __init__(self, content: Any, contacts: ContactBook, module_by_intent: dict[str, str]) -> None:
         self.content = content
         self.conv: dict[str, Any] = getattr(content, "conversation", None) or {}
@@ -59,7 +61,10 @@ class Conversation:
         else:
             text = t.txt(entry.get("text", {})) if entry.get("text") else ""
         if kind == "human":
-            return self._with_contacts(t, text, list(self.small.get("human_contacts", [])), self.topic_rows(t, ("help",)), source)
+            rows = self.topic_rows(t, ("help",))
+            if self.human is not None and self.small.get("human_handoff"):  # a person can answer here
+                text, rows = t.txt(self.small["human_handoff"]["text"]), [[self.human.button(t)]] + rows
+            return self._with_contacts(t, text, list(self.small.get("human_contacts", [])), rows, source)
         if kind == "language_unsupported":
             names = ", ".join(self.content.lang_name(lang) for lang in self.content.languages)
             text = text.replace("{languages}", names)

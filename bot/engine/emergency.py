@@ -26,6 +26,8 @@ SOURCE = "emergency"
 
 
 class EmergencyDesk:
+    human: Any = None  # the handoff tool, when caseworkers can be reached (set by the Engine)
+
     def __init__(self, content: Any, contacts: ContactBook, table: dict[str, str]) -> None:
         self.content = content
         self.em = content.emergency
@@ -73,6 +75,8 @@ class EmergencyDesk:
             [Button("📞 " + _("Other contacts"), cb.encode(Action("em", "more")))],
             [Button("📋 " + _("What to have ready"), cb.encode(Action("em", "ready")))],
         ]
+        if self.human is not None:
+            rows.insert(1, [self.human.button(t)])
         if not family:
             rows.append([Button("👪 " + _("I am reporting for someone else"), cb.encode(Action("em", "family")))])
         rows.append([Button(_("Menu"), cb.MENU)])

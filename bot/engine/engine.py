@@ -78,6 +78,8 @@ class Engine:
         self.short_answers = ShortAnswers(content.files.get("intents.yaml", {}).get("short_answers", {}), self.matcher.table)
         self.desk = EmergencyDesk(content, self.contacts, self.matcher.table)
         self.conversation = Conversation(content, self.contacts, self.intent_modules)
+        human = self.tools.get("handoff")  # a person to talk to (bot/handoff), while a desk is configured
+        self.desk.human = self.conversation.human = human if getattr(human, "available", False) else None
         self.bot_username: str | None = None  # set by an adapter that knows it (share links)
         # called after each turn as observer(turn, event, replies, deleted, counted), where
         # counted is the (kind, label) counts of the turn (bot/stats records reach from them)
@@ -793,6 +795,8 @@ class Engine:
             return [Reply(text + "\n\n" + t._("Tap a country, or type its name."), rows, source)]
         has_menu = False
         for i, b in enumerate(node.get("buttons", [])):
+            if "tool" in b and not getattr(self.tools.get(b["tool"]), "available", True):
+                continue  # a tool that is switched off here (no caseworker desk configured)
             rows.append([Button(t.txt(b["label"]), cb.encode(NodeButton(mid, nid, i)))])
             has_menu = has_menu or b.get("action") == "menu"
         if not has_menu and not node.get("tool"):

@@ -16,6 +16,11 @@ keeps Telegram's update semantics:
 Tests inject updates (text, commands, button presses, media, groups, edits, channel posts),
 read what the bot sent, and inject faults per method (429 with retry_after, 500, a slow
 answer, or a request that is never answered).
+
+Forum supergroups (the caseworkers' group of the handoff): createForumTopic, closeForumTopic,
+sendMessage/copyMessage with message_thread_id, getChatMember (members are set by the test;
+anyone else has left), getChat, copyMessage of any message injected or sent, and chats that
+blocked the bot (403 on anything sent to them).
 """
 from __future__ import annotations
 
@@ -70,6 +75,11 @@ class BotAPIEmulator:
         self.chats: dict[int, dict[str, Any]] = {}
         self.webhook: dict[str, Any] = {"url": "", "secret_token": None}
         self.webhook_posts: list[tuple[int, int]] = []  # (update id, HTTP status)
+        self.topics: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, thread) -> topic
+        self.members: dict[int, set[int]] = defaultdict(set)  # chat -> user ids that are members
+        self.blocked: set[int] = set()  # chats that blocked the bot
+        self.injected: dict[tuple[int, int], dict[str, Any]] = {}  # messages people sent, by (chat, id)
+        self.users: dict[int, dict[str, Any]] = {}
         self.poll_generation = 0
         self.swallow_next_delivery = False  # hand the next updates out, but never answer
         self._closing = False
@@ -296,6 +306,29 @@ class BotAPIEmulator:
         cid = int(chat_id)
         return self.chats.get(cid) or {"id": cid, "type": "private", "first_name": "User"}
 
+    def _deliver(self, cid: int, fields: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+        """Record a message the bot sends (under self.cond)."""
+        if cid in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        thread = p.get("message_thread_id")
+        if thread not in (None, ""):
+            thread = int(thread)
+            topic = self.topics.get((cid, thread))
+            if topic is None:
+                raise ApiError(400, "Bad Request: message thread not found")
+            # a closed topic still takes messages from admins (the bot is one)
+        self.next_message_id[cid] += 1
+        msg = {"message_id": self.next_message_id[cid], "date": int(time.time()), "chat": self._chat(cid),
+               "from": self.bot_user, **fields}
+        if thread not in (None, ""):
+            msg["message_thread_id"] = thread
+            msg["is_topic_message"] = True
+        msg["_t"] = time.monotonic()
+        self.messages.append(msg)
+        self.by_id[(cid, msg["message_id"])] = msg
+        self.cond.notify_all()
+        return msg
+
     def m_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
         text = p.get("text") or ""
         if not str(text).strip():
@@ -310,18 +343,13 @@ class BotAPIEmulator:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         with self.cond:
             cid = int(p["chat_id"])
-            self.next_message_id[cid] += 1
-            msg = {"message_id": self.next_message_id[cid], "date": int(time.time()), "chat": self._chat(cid),
-                   "from": self.bot_user, "text": text}
+            fields: dict[str, Any] = {"text": text}
             if isinstance(markup, dict) and markup.get("inline_keyboard"):
-                msg["reply_markup"] = markup
+                fields["reply_markup"] = markup
             reply = p.get("reply_parameters")
             if isinstance(reply, dict):
-                msg["_reply_to"] = reply.get("message_id")
-            msg["_t"] = time.monotonic()
-            self.messages.append(msg)
-            self.by_id[(cid, msg["message_id"])] = msg
-            self.cond.notify_all()
+                fields["_reply_to"] = reply.get("message_id")
+            msg = self._deliver(cid, fields, p)
             return {k: v for k, v in msg.items() if not k.startswith("_")}
 
     def _send_file(self, p: dict[str, Any], field: str) -> dict[str, Any]:
@@ -360,6 +388,86 @@ class BotAPIEmulator:
 
     def m_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any]:
         return self._send_file(p, "photo")
+
+    # -- forum topics and the handoff ------------------------------------------------------------
+    def m_createForumTopic(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            cid = int(p["chat_id"])
+            chat = self.chats.get(cid)
+            if not chat or not chat.get("is_forum"):
+                raise ApiError(400, "Bad Request: the chat is not a forum")
+            name = str(p.get("name") or "")
+            if not 1 <= len(name) <= 128:
+                raise ApiError(400, "Bad Request: invalid topic name")
+            self.next_message_id[cid] += 1
+            thread = self.next_message_id[cid]  # a topic's id is the id of its creation message
+            self.topics[(cid, thread)] = {"name": name, "closed": False}
+            self.cond.notify_all()
+            return {"message_thread_id": thread, "name": name, "icon_color": 7322096}
+
+    def m_closeForumTopic(self, p: dict[str, Any]) -> bool:
+        with self.cond:
+            topic = self.topics.get((int(p["chat_id"]), int(p["message_thread_id"])))
+            if topic is None:
+                raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+            if topic["closed"]:
+                raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+            topic["closed"] = True
+            self.cond.notify_all()
+            return True
+
+    def m_getChatMember(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            cid, uid = int(p["chat_id"]), int(p["user_id"])
+            user = self.users.get(uid) or {"id": uid, "is_bot": False, "first_name": "User"}
+            return {"status": "member" if uid in self.members[cid] else "left", "user": user}
+
+    def m_getChat(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            cid = int(p["chat_id"])
+            chat = dict(self._chat(cid))
+            user = self.users.get(cid)
+            if user and chat.get("type") == "private":
+                chat.update({k: user[k] for k in ("first_name", "last_name", "username") if k in user})
+            gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False)
+            return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+
+    def m_copyMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            src_chat, src_id = int(p["from_chat_id"]), int(p["message_id"])
+            src = self.injected.get((src_chat, src_id)) or self.by_id.get((src_chat, src_id))
+            if src is None:
+                raise ApiError(400, "Bad Request: message to copy not found")
+            fields = {k: v for k, v in src.items()
+                      if k not in ("message_id", "date", "chat", "from", "message_thread_id", "is_topic_message", "reply_markup")
+                      and not k.startswith("_")}
+            if p.get("caption") is not None:
+                if "text" in fields or "location" in fields or "sticker" in fields:
+                    raise ApiError(400, "Bad Request: there is no caption in the message")
+                fields["caption"] = p["caption"]
+            fields["_copied_from"] = (src_chat, src_id)
+            msg = self._deliver(int(p["chat_id"]), fields, p)
+            return {"message_id": msg["message_id"]}
+
+    def forum(self, chat_id: int, title: str = "Petugas Kasus") -> dict[str, Any]:
+        chat = {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
+        self.chats[chat_id] = chat
+        return chat
+
+    def in_topic(self, user: dict[str, Any], chat: dict[str, Any], thread: int, text: str | None = None, **fields: Any) -> int:
+        """A message in a forum topic (text, or media fields such as photo=...)."""
+        body: dict[str, Any] = dict(fields)
+        if text is not None:
+            body["text"] = text
+            ents = self._entities(text)
+            if ents:
+                body["entities"] = ents
+        body.update({"message_thread_id": thread, "is_topic_message": True})
+        return self._push("message", self._message(user, chat, **body))
+
+    def topic_messages(self, chat_id: int, thread: int) -> list[dict[str, Any]]:
+        with self.cond:
+            return [m for m in self.messages if m["chat"]["id"] == chat_id and m.get("message_thread_id") == thread]
 
     def _find(self, p: dict[str, Any]) -> dict[str, Any]:
         msg = self.by_id.get((int(p.get("chat_id") or 0), int(p.get("message_id") or 0)))
@@ -494,9 +602,12 @@ class BotAPIEmulator:
         chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         self.chats.setdefault(chat["id"], chat)
         with self.cond:
+            self.users.setdefault(user["id"], user)
             self.next_message_id[chat["id"]] += 1
             mid = self.next_message_id[chat["id"]]
-        return {"message_id": mid, "date": int(time.time()), "chat": chat, "from": user, **fields}
+            msg = {"message_id": mid, "date": int(time.time()), "chat": chat, "from": user, **fields}
+            self.injected[(chat["id"], mid)] = msg
+        return msg
 
     @staticmethod
     def _entities(text: str) -> list[dict[str, Any]]:

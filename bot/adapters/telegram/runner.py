@@ -305,8 +305,12 @@ async def run_bot(cfg: Config) -> int:
     engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
     log.info("bot @%s started (%s mode)", me.username, cfg.mode)
     service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
+    from .handoff import attach
+
+    relay = attach(service, engine)  # caseworkers' forum topics (HANDOFF_CHAT_ID), or None
     service.resume()
     commands = asyncio.ensure_future(register_commands(bot, stop))
+    housekeeping = asyncio.ensure_future(relay.run(stop)) if relay is not None else None
     t0 = time.monotonic()
     try:
         if cfg.mode == "webhook":
@@ -317,6 +321,8 @@ async def run_bot(cfg: Config) -> int:
         log.info("stopping after %.0f s", time.monotonic() - t0)
         stop.set()
         commands.cancel()
+        if housekeeping is not None:
+            housekeeping.cancel()
         await service.drain(timeout=5)
         try:
             await bot.shutdown()

@@ -243,6 +243,7 @@ class TelegramService:
         self._workers: dict[int, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()
         self._finished = 0
+        self.handoff: Any = None  # handoff.py's relay, when a caseworkers' group is configured
 
     # -- intake ------------------------------------------------------------------------------
     def unjournaled(self) -> list[int]:
@@ -258,6 +259,8 @@ class TelegramService:
         """Take one update (call in update order). The future resolves once the update is safe
         (journaled, or nothing to do): then it may be confirmed to Telegram."""
         fp = self.journal.fingerprint(raw if raw is not None else update.to_dict())
+        if self.handoff is not None:
+            return self._take(update.update_id, lambda: self.handoff.route(update, route_update(update, self.me)), fp, fresh)
         return self._take(update.update_id, lambda: route_update(update, self.me), fp, fresh)
 
     def _take(self, uid: int, route_fn: Callable[[], Route], fp: str, fresh: bool) -> asyncio.Future:
@@ -304,13 +307,18 @@ class TelegramService:
     def _decide(self, route: Route, fp: str | None = None) -> list[dict[str, Any]]:
         """In the engine thread: the ops for one update, written to the journal."""
         try:
-            if route.action == "invite":
+            ops = self.handoff.decide(route) if self.handoff is not None else None
+            if ops is not None:
+                pass  # relayed to or from a caseworker (handoff.py)
+            elif route.action == "invite":
                 ops = self._invite_ops(route)
             else:
                 replies = self.engine.handle(route.user_id, route.event)
                 ops = reply_ops(route.chat_id, list(replies or []))
                 if not ops:
                     raise ValueError("the engine returned no reply")
+                if self.handoff is not None:
+                    ops = self.handoff.after(route, list(replies), ops)
         except Exception as e:
             log.error("update %d: handler error: %s", route.update_id, describe_error(e))
             ops = self._sorry_ops(route)
@@ -439,6 +447,8 @@ class TelegramService:
             except Exception as e:  # already cleared, too old to edit, gone: fine, it is cosmetic
                 log.debug("update %d: keyboard not cleared (%s)", uid, type(e).__name__)
             return
+        if op["op"].startswith("ho_") and self.handoff is not None:
+            return await self.handoff.do_op(uid, op)
         if op["op"] not in ("send", "send_file"):
             return
         if isinstance(op["chat_id"], int) and op["chat_id"] > 0:

@@ -1,0 +1,206 @@
+"""The case book: which open case belongs to whom, and nothing of what was said.
+
+One row per case, in its own tables of the bot's SQLite file (BOT_DB):
+
+- `case_no`: the short number caseworkers see ("Kasus 0142"), never a name or a Telegram id;
+- `user_key`: a keyed hash (HMAC with this table's own salt) of the engine's user id, and
+  `chat_id`: where to send the caseworker's replies. Both only while the case is open, and for
+  HANDOFF_UNLINK_HOURS after it closed; then they are set to NULL ("unlinked") and the case is
+  a number and a topic id only. /hapus unlinks at once;
+- `thread_id`: the forum topic of the case in the caseworkers' group;
+- times (opened, waiting since, closed) for the waiting notice and the anonymous counts.
+
+No message text, no name, no username is ever written here. The database connection uses
+`secure_delete`, so what is unlinked is overwritten, not left in free pages.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS handoff_cases (
+    case_no INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_key TEXT,
+    chat_id INTEGER,
+    thread_id INTEGER,
+    status TEXT NOT NULL,
+    show_name INTEGER NOT NULL DEFAULT 0,
+    opened_at REAL NOT NULL,
+    waiting_since REAL,
+    notified INTEGER NOT NULL DEFAULT 0,
+    answered INTEGER NOT NULL DEFAULT 0,
+    closed_at REAL
+);
+CREATE INDEX IF NOT EXISTS handoff_cases_user ON handoff_cases(user_key);
+CREATE INDEX IF NOT EXISTS handoff_cases_thread ON handoff_cases(thread_id);
+CREATE TABLE IF NOT EXISTS handoff_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+COLUMNS = "case_no, chat_id, thread_id, status, show_name, opened_at, waiting_since, notified, answered, closed_at"
+OPEN, CLOSED = "open", "closed"
+
+
+@dataclass
+class Case:
+    no: int
+    chat_id: int | None
+    thread_id: int | None
+    status: str
+    show_name: bool
+    opened_at: float
+    waiting_since: float | None
+    notified: bool
+    answered: bool
+    closed_at: float | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    @property
+    def label(self) -> str:
+        return f"{self.no:04d}"
+
+
+class CaseBook:
+    def __init__(self, path: str = ":memory:", clock=time.time) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA secure_delete=ON")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.executescript(SCHEMA)
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM handoff_meta WHERE key='salt'").fetchone()
+            if row is None:
+                self.conn.execute("INSERT OR IGNORE INTO handoff_meta(key, value) VALUES('salt', ?)", (secrets.token_hex(16),))
+                row = self.conn.execute("SELECT value FROM handoff_meta WHERE key='salt'").fetchone()
+        self._salt = bytes.fromhex(row[0])
+
+    def key(self, user_id: str) -> str:
+        return hmac.new(self._salt, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _one(self, where: str, args: tuple) -> Case | None:
+        with self._lock:
+            row = self.conn.execute(f"SELECT {COLUMNS} FROM handoff_cases WHERE {where} ORDER BY case_no DESC LIMIT 1", args).fetchone()
+        return _case(row) if row else None
+
+    # -- finding -------------------------------------------------------------------------------
+    def open_for(self, user_id: str) -> Case | None:
+        return self._one("user_key=? AND status=?", (self.key(user_id), OPEN))
+
+    def get(self, no: int) -> Case | None:
+        return self._one("case_no=?", (int(no),))
+
+    def by_thread(self, thread_id: int) -> Case | None:
+        return self._one("thread_id=?", (int(thread_id),))
+
+    def open_cases(self) -> list[Case]:
+        with self._lock:
+            rows = self.conn.execute(f"SELECT {COLUMNS} FROM handoff_cases WHERE status=? ORDER BY case_no", (OPEN,)).fetchall()
+        return [_case(r) for r in rows]
+
+    # -- changing ------------------------------------------------------------------------------
+    def open(self, user_id: str, chat_id: int, show_name: bool = False) -> Case:
+        """A new case (or the one already open for this person)."""
+        with self._lock:
+            existing = self.open_for(user_id)
+            if existing is not None:
+                return existing
+            cur = self.conn.execute(
+                "INSERT INTO handoff_cases(user_key, chat_id, status, show_name, opened_at) VALUES(?,?,?,?,?)",
+                (self.key(user_id), int(chat_id), OPEN, int(bool(show_name)), self.clock()),
+            )
+            return self.get(cur.lastrowid)
+
+    def set_thread(self, no: int, thread_id: int) -> None:
+        with self._lock:
+            self.conn.execute("UPDATE handoff_cases SET thread_id=? WHERE case_no=?", (int(thread_id), int(no)))
+
+    def person_wrote(self, no: int) -> None:
+        """The person sent something: they are waiting, from their first unanswered message."""
+        with self._lock:
+            self.conn.execute(
+                "UPDATE handoff_cases SET waiting_since=COALESCE(waiting_since, ?) WHERE case_no=? AND status=?",
+                (self.clock(), int(no), OPEN),
+            )
+
+    def caseworker_wrote(self, no: int) -> float | None:
+        """A caseworker answered. The seconds the person had been waiting, on the case's first
+        answer (for the anonymous counts); None otherwise."""
+        with self._lock:
+            case = self.get(no)
+            if case is None:
+                return None
+            self.conn.execute("UPDATE handoff_cases SET waiting_since=NULL, notified=0, answered=1 WHERE case_no=?", (int(no),))
+        if case.answered:
+            return None
+        return self.clock() - (case.waiting_since or case.opened_at)
+
+    def waiting_too_long(self, wait_seconds: float) -> list[Case]:
+        """Open cases whose person has waited `wait_seconds` without an answer, not yet told."""
+        with self._lock:
+            rows = self.conn.execute(
+                f"SELECT {COLUMNS} FROM handoff_cases WHERE status=? AND notified=0 AND waiting_since IS NOT NULL "
+                "AND waiting_since <= ? AND chat_id IS NOT NULL ORDER BY case_no",
+                (OPEN, self.clock() - wait_seconds),
+            ).fetchall()
+        return [_case(r) for r in rows]
+
+    def mark_notified(self, no: int) -> None:
+        with self._lock:
+            self.conn.execute("UPDATE handoff_cases SET notified=1 WHERE case_no=?", (int(no),))
+
+    def close(self, no: int, unlink: bool = False) -> bool:
+        """Close a case. True if it was open."""
+        with self._lock:
+            cur = self.conn.execute(
+                "UPDATE handoff_cases SET status=?, closed_at=?, waiting_since=NULL WHERE case_no=? AND status=?",
+                (CLOSED, self.clock(), int(no), OPEN),
+            )
+            if unlink:
+                self.unlink(no)
+        return cur.rowcount > 0
+
+    def unlink(self, no: int) -> None:
+        with self._lock:
+            self.conn.execute("UPDATE handoff_cases SET user_key=NULL, chat_id=NULL WHERE case_no=?", (int(no),))
+
+    def forget(self, user_id: str) -> list[int]:
+        """/hapus: close the person's open case and unlink every case of theirs. The case numbers."""
+        key = self.key(user_id)
+        with self._lock:
+            nos = [r[0] for r in self.conn.execute("SELECT case_no FROM handoff_cases WHERE user_key=?", (key,)).fetchall()]
+            for no in nos:
+                self.close(no, unlink=True)
+        return nos
+
+    def prune(self, unlink_seconds: float) -> int:
+        """Unlink cases closed more than `unlink_seconds` ago. How many."""
+        with self._lock:
+            cur = self.conn.execute(
+                "UPDATE handoff_cases SET user_key=NULL, chat_id=NULL WHERE status=? AND closed_at <= ? "
+                "AND (user_key IS NOT NULL OR chat_id IS NOT NULL)",
+                (CLOSED, self.clock() - unlink_seconds),
+            )
+        return cur.rowcount
+
+    def close_db(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+def _case(row) -> Case:
+    no, chat, thread, status, show, opened, waiting, notified, answered, closed = row
+    return Case(no, chat, thread, status, bool(show), opened, waiting, bool(notified), bool(answered), closed)
