@@ -63,9 +63,9 @@ INVITE_BUTTON = N_("Open a private chat")
 
 
 def retry_seconds(exc: RetryAfter) -> float:
-    ra = getattr(exc, "_retry_after", None)
-    if ra is None:
-        ra = exc.retry_after
+    """RetryAfter.retry_after in seconds: a timedelta with PTB_TIMEDELTA=1 (set by `run`, and
+    the only form from v23 on), an int before."""
+    ra = exc.retry_after
     return float(ra.total_seconds() if hasattr(ra, "total_seconds") else ra)
 
 
