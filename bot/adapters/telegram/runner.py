@@ -32,6 +32,7 @@ from telegram.request import HTTPXRequest
 from bot.i18n import translator
 
 from .config import Config
+from .health import BACKLOG_SECONDS, Health, health_routes, start_server
 from .journal import Journal
 from .routing import BotIdentity
 from .service import ChatPacer, TelegramService, describe_error, retry_seconds
@@ -217,8 +218,9 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             await asyncio.sleep(0.5)  # a server that does not long-poll: don't spin either
 
 
-async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
-    import tornado.httpserver
+def webhook_routes(health: Health, cfg: Config) -> list:
+    """The webhook handler, served from the start: before the bot is ready it answers 503 and
+    Telegram delivers the update again later."""
     import tornado.web
 
     secret = cfg.webhook_secret.encode()
@@ -230,12 +232,20 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
         def log_exception(self, typ, value, tb) -> None:  # no request bodies in logs
             log.error("webhook handler error: %s", typ.__name__ if typ else "?")
 
+        def get(self) -> None:  # a webhook path of "/" keeps the old `GET /` check
+            self.finish("ok")
+
         async def post(self) -> None:
             given = (self.request.headers.get("X-Telegram-Bot-Api-Secret-Token") or "").encode()
             if not hmac.compare_digest(given, secret):
                 log.warning("webhook: request with a wrong or missing secret token refused")
                 self.set_status(403)
                 self.finish("forbidden")
+                return
+            service, bot = health.service, health.extra.get("bot")
+            if service is None or bot is None:
+                self.set_status(503)  # still starting: Telegram retries
+                self.finish("starting")
                 return
             try:
                 data = json.loads(self.request.body or b"")
@@ -257,18 +267,11 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
                 pass  # logged by the service; do not make Telegram retry a poison update
             self.finish("ok")
 
-    class HealthHandler(tornado.web.RequestHandler):
-        def get(self) -> None:
-            self.finish("ok")
+    return [(re.escape(cfg.webhook_path), WebhookHandler)]
 
-    path = cfg.webhook_path
-    routes = [(re.escape(path), WebhookHandler)]
-    if path != "/":
-        routes.append((r"/", HealthHandler))
-    app = tornado.web.Application(routes, log_function=lambda handler: None)
-    server = tornado.httpserver.HTTPServer(app, xheaders=True, max_body_size=1 << 20)
-    server.listen(cfg.port, address=cfg.listen)
-    log.info("webhook server listening on %s:%d%s", cfg.listen, cfg.port, path)
+
+async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
+    """The server is already listening (run_bot opened it first): register the webhook, wait."""
     ok = await _forever(
         lambda: bot.set_webhook(
             url=cfg.webhook_url,
@@ -282,10 +285,20 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
     )
     if ok:
         log.info("webhook registered")
-    try:
-        await stop.wait()
-    finally:
-        server.stop()
+    await stop.wait()
+
+
+async def watch_backlog(service: TelegramService, stop: asyncio.Event, every: float = 60.0) -> None:
+    """One ERROR line a minute while replies wait longer than a minute to be accepted."""
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
+        age = service.backlog_age()
+        if age > BACKLOG_SECONDS:
+            log.error("backlog: %d update(s) with replies not yet accepted by Telegram, the oldest waiting %.0f s",
+                      service.backlog_size(), age)
 
 
 async def run_bot(cfg: Config) -> int:
@@ -299,23 +312,49 @@ async def run_bot(cfg: Config) -> int:
         except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
             pass
 
-    engine = build_engine(cfg.content_dir, db_path=cfg.db_path)
-    db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
-    journal = Journal(db_path)
-    bot = make_bot(cfg)
-    await _forever(bot.initialize, "getMe", stop)  # initialize() asks getMe who we are
-    if stop.is_set():
-        return 0
-    me_user = bot.bot
-    me = BotIdentity(me_user.id, me_user.username or "")
-    engine.bot_username = me.username or None  # share links: https://t.me/<bot>?start=...
-    engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
-    log.info("bot @%s started (%s mode)", me.username, cfg.mode)
-    service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
-    service.resume()
-    commands = asyncio.ensure_future(register_commands(bot, stop))
+    # The port first: a platform kills a web process that does not bind $PORT in time, and
+    # neither the content nor Telegram must be able to make it late. /healthz says "starting".
+    health = Health()
+    server = None
+    if cfg.mode == "webhook":
+        server = start_server(cfg.port, cfg.listen, webhook_routes(health, cfg) + health_routes(health))
+        log.info("webhook server listening on %s:%d%s (health: /healthz)", cfg.listen, cfg.port, cfg.webhook_path)
+    elif cfg.health_port:
+        server = start_server(cfg.health_port, cfg.listen, health_routes(health))
+        log.info("health check listening on %s:%d/healthz", cfg.listen, cfg.health_port)
+    journal = None
+    service = None
+    bot = None
+    commands = watcher = None
     t0 = time.monotonic()
     try:
+        # Content is parsed and checked in a thread, so /healthz answers meanwhile.
+        engine = await loop.run_in_executor(None, lambda: build_engine(cfg.content_dir, db_path=cfg.db_path))
+        db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
+        journal = Journal(db_path)
+
+        def store_check(store=engine.store, journal=journal) -> None:
+            store.load_session("health:probe")
+            journal.seen(-1)
+
+        health.store_check = store_check
+        bot = make_bot(cfg)
+        await _forever(bot.initialize, "getMe", stop)  # initialize() asks getMe who we are
+        if stop.is_set():
+            return 0
+        health.telegram = True
+        me_user = bot.bot
+        me = BotIdentity(me_user.id, me_user.username or "")
+        engine.bot_username = me.username or None  # share links: https://t.me/<bot>?start=...
+        engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
+        log.info("bot @%s started (%s mode)", me.username, cfg.mode)
+        service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
+        service.resume()
+        health.extra["bot"] = bot
+        health.service = service
+        commands = asyncio.ensure_future(register_commands(bot, stop))
+        watcher = asyncio.ensure_future(watch_backlog(service, stop))
+        t0 = time.monotonic()
         if cfg.mode == "webhook":
             await serve_webhook(service, bot, cfg, stop)
         else:
@@ -323,11 +362,18 @@ async def run_bot(cfg: Config) -> int:
     finally:
         log.info("stopping after %.0f s", time.monotonic() - t0)
         stop.set()
-        commands.cancel()
-        await service.drain(timeout=5)
-        try:
-            await bot.shutdown()
-        except Exception as e:  # pragma: no cover
-            log.warning("shutdown: %s", describe_error(e))
-        journal.close()
+        for task in (commands, watcher):
+            if task is not None:
+                task.cancel()
+        if service is not None:
+            await service.drain(timeout=5)
+        if bot is not None and health.telegram:
+            try:
+                await bot.shutdown()
+            except Exception as e:  # pragma: no cover
+                log.warning("shutdown: %s", describe_error(e))
+        if server is not None:
+            server.stop()
+        if journal is not None:
+            journal.close()
     return 0

@@ -201,10 +201,29 @@ class TelegramService:
         self.stopping = asyncio.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
         self._pending: dict[int, asyncio.Future] = {}  # taken in, not yet journaled
+        self._pending_since: dict[int, float] = {}  # update id -> when it was taken in
         self._queues: dict[int, deque[Job]] = {}
+        self._sending: dict[int, Job] = {}  # chat id -> the job being sent now
         self._workers: dict[int, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()
         self._finished = 0
+
+    # -- health ------------------------------------------------------------------------------
+    def _waiting(self) -> list[float]:
+        """When each update not yet fully answered was taken in (monotonic seconds)."""
+        since = list(self._pending_since.values())
+        since += [job.t0 for job in self._sending.values()]
+        since += [job.t0 for q in self._queues.values() for job in q]
+        return since
+
+    def backlog_age(self) -> float:
+        """Seconds the oldest update still waiting (to be journaled, or for its replies to be
+        accepted by Telegram) has waited; 0 when nothing waits."""
+        since = self._waiting()
+        return max(0.0, time.monotonic() - min(since)) if since else 0.0
+
+    def backlog_size(self) -> int:
+        return len(self._waiting())
 
     # -- intake ------------------------------------------------------------------------------
     def unjournaled(self) -> list[int]:
@@ -245,9 +264,11 @@ class TelegramService:
         t0 = time.monotonic()
         fut = loop.run_in_executor(self._pool, self._decide, route, fp)
         self._pending[uid] = fut
+        self._pending_since[uid] = t0
 
         def _journaled(f: asyncio.Future) -> None:
             self._pending.pop(uid, None)
+            self._pending_since.pop(uid, None)
             if f.cancelled():
                 return
             exc = f.exception()
@@ -345,12 +366,15 @@ class TelegramService:
         try:
             while q:
                 job = q.popleft()
+                self._sending[chat_id] = job
                 try:
                     await self._send_job(job)
                 except asyncio.CancelledError:
                     raise
                 except Exception as e:  # never let one job kill the chat's sender
                     log.error("update %d: sending failed: %s", job.update_id, describe_error(e))
+                finally:
+                    self._sending.pop(chat_id, None)
         finally:
             self._workers.pop(chat_id, None)
             if not q:
