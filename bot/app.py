@@ -18,7 +18,9 @@ TOOL_FACTORIES: list[str] = [
 
 
 # Each entry: "module:factory", called as factory(content, store) -> Command or list of them.
-COMMAND_FACTORIES: list[str] = []
+COMMAND_FACTORIES: list[str] = [
+    "bot.privacy:make_command",
+]
 
 
 def make_commands(content: Any, store: Any) -> list[Any]:
