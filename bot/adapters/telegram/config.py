@@ -106,9 +106,10 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         chat_burst = int(env.get("TELEGRAM_CHAT_BURST") or 8)
         chat_rate = float(env.get("TELEGRAM_CHAT_RATE") or 1.0)
         health_port = int(env["HEALTH_PORT"]) if (env.get("HEALTH_PORT") or "").strip() else None
+        float(env.get("BOT_RETENTION_DAYS") or 180)
     except ValueError as e:
         raise ConfigError(
-            f"PORT, HEALTH_PORT, TELEGRAM_POLL_TIMEOUT, TELEGRAM_CHAT_BURST and TELEGRAM_CHAT_RATE must be numbers ({e})"
+            f"PORT, HEALTH_PORT, BOT_RETENTION_DAYS, TELEGRAM_POLL_TIMEOUT, TELEGRAM_CHAT_BURST and TELEGRAM_CHAT_RATE must be numbers ({e})"
         ) from None
 
     return Config(

@@ -18,6 +18,7 @@ import json
 import re
 import logging
 import signal
+import sqlite3
 import time
 from typing import Any
 
@@ -35,7 +36,7 @@ from .config import Config
 from .health import BACKLOG_SECONDS, Health, health_routes, start_server
 from .journal import Journal
 from .routing import BotIdentity
-from .service import ChatPacer, TelegramService, describe_error, retry_seconds
+from .service import ChatPacer, TelegramService, clean_text, describe_error, retry_seconds
 
 log = logging.getLogger("bot.telegram")
 
@@ -61,6 +62,8 @@ COMMANDS = [
     ("help", N_("Help and emergency contacts")),
     ("tentang", N_("About this bot and its sources")),
     ("hapus", N_("Delete everything the bot keeps about me")),
+    ("privasi", N_("Privacy: what is kept, for how long")),
+    ("privacy", N_("Privacy: what is kept, for how long")),
 ]
 COMMAND_LANGS = ("id", "en")
 DEFAULT_COMMAND_LANG = "id"
@@ -75,9 +78,13 @@ def make_bot(cfg: Config) -> ExtBot:
         cfg.token,
         base_url=cfg.api_url,
         base_file_url=cfg.file_url,
-        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10),
+        # Sends wait up to 60 s for Telegram's answer: a send given up after 20 s that Telegram
+        # had in fact accepted was sent twice when retried. (A send cut off even later can still
+        # repeat once: the Bot API has no idempotency key.)
+        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=60, write_timeout=60, pool_timeout=10),
         get_updates_request=HTTPXRequest(connection_pool_size=2, connect_timeout=10, read_timeout=cfg.poll_timeout + 15),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        # Pacing only: retries are decided in one place, service.retry_delay (no stacked layers).
+        rate_limiter=AIORateLimiter(max_retries=0),
     )
 
 
@@ -131,16 +138,22 @@ async def _register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
 
 
 def take_update(raw: dict, bot: ExtBot, service: TelegramService, fresh: bool = False) -> asyncio.Future:
-    """Hand one update (its JSON) to the service; one it cannot parse still gets an answer."""
+    """Hand one update (its JSON) to the service; one it cannot parse still gets an answer, and
+    one that fails anyway is recorded as failed (never fetched again into a crash loop)."""
     try:
-        update = Update.de_json(raw, bot)
-        if update is None:
-            raise ValueError("empty update")
+        fp = service.journal.fingerprint(raw)  # of the update as Telegram sent it
+        clean = clean_text(raw)  # lone surrogates replaced: nothing below fails on them
+        try:
+            update = Update.de_json(clean, bot)
+            if update is None:
+                raise ValueError("empty update")
+        except Exception as e:
+            log.warning("update %s: python-telegram-bot could not read it (%s); answering from the raw update",
+                        raw.get("update_id"), type(e).__name__)
+            return service.intake_unreadable(clean, fresh, fp=fp)
+        return service.intake(update, clean, fresh, fp=fp)
     except Exception as e:
-        log.warning("update %s: python-telegram-bot could not read it (%s); answering from the raw update",
-                    raw.get("update_id"), type(e).__name__)
-        return service.intake_unreadable(raw, fresh)
-    return service.intake(update, raw, fresh)
+        return service.poison(raw, e)
 
 
 async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
@@ -301,6 +314,28 @@ async def watch_backlog(service: TelegramService, stop: asyncio.Event, every: fl
                       service.backlog_size(), age)
 
 
+async def purge_daily(store: Any, stop: asyncio.Event) -> None:
+    """Retention: the state of people inactive longer than BOT_RETENTION_DAYS goes, every day
+    (open_store also does it at each start)."""
+    from bot.store.sqlite import retention_days
+
+    days = retention_days()
+    purge = getattr(store, "purge_inactive", None)
+    if purge is None or days <= 0:
+        return
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), 24 * 3600)
+        except asyncio.TimeoutError:
+            pass
+        if stop.is_set():
+            return
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, purge, days)
+        except Exception as e:
+            log.error("retention purge failed: %s", describe_error(e))
+
+
 async def run_bot(cfg: Config) -> int:
     from bot.app import build_engine
 
@@ -325,13 +360,15 @@ async def run_bot(cfg: Config) -> int:
     journal = None
     service = None
     bot = None
-    commands = watcher = None
+    commands = watcher = purger = None
     t0 = time.monotonic()
     try:
         # Content is parsed and checked in a thread, so /healthz answers meanwhile.
         engine = await loop.run_in_executor(None, lambda: build_engine(cfg.content_dir, db_path=cfg.db_path))
         db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
-        journal = Journal(db_path)
+        store = getattr(engine, "store", None)
+        # One connection: an update's session change and journal entry commit together.
+        journal = Journal(store if isinstance(getattr(store, "conn", None), sqlite3.Connection) else db_path)
 
         def store_check(store=engine.store, journal=journal) -> None:
             store.load_session("health:probe")
@@ -354,6 +391,7 @@ async def run_bot(cfg: Config) -> int:
         health.service = service
         commands = asyncio.ensure_future(register_commands(bot, stop))
         watcher = asyncio.ensure_future(watch_backlog(service, stop))
+        purger = asyncio.ensure_future(purge_daily(engine.store, stop))
         t0 = time.monotonic()
         if cfg.mode == "webhook":
             await serve_webhook(service, bot, cfg, stop)
@@ -362,7 +400,7 @@ async def run_bot(cfg: Config) -> int:
     finally:
         log.info("stopping after %.0f s", time.monotonic() - t0)
         stop.set()
-        for task in (commands, watcher):
+        for task in (commands, watcher, purger):
             if task is not None:
                 task.cancel()
         if service is not None:
