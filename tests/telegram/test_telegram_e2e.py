@@ -427,3 +427,14 @@ def test_the_token_and_message_texts_appear_nowhere_in_the_output(live):
             key = line.split(" update ", 1)[1].split(":", 1)[0]
             per_update[key] = per_update.get(key, 0) + 1
     assert per_update and max(per_update.values()) == 1
+    # nor in the update journal once the updates are done: no reply text, no chat id is kept
+    conn = sqlite3.connect(live.db)
+    try:
+        rows = conn.execute("SELECT update_id, fp, ops, done FROM telegram_updates").fetchall()
+    finally:
+        conn.close()
+    done = [r for r in rows if r[3]]
+    assert done and all(r[2] is None for r in done)
+    for r in done:
+        for text in PRIVATE_TEXTS:
+            assert text not in " ".join(str(v) for v in r)
