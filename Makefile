@@ -6,14 +6,27 @@ STAMP  := $(VENV)/.installed-stamp
 PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: setup chat test run check classify bench catalogs extract update-catalogs locale-init clean
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+# A .venv whose python no longer runs (half-made, or its Python moved) is set up again.
+ifneq ($(wildcard $(STAMP)),)
+ifeq ($(shell $(BIN)/python -c 'import pip' >/dev/null 2>&1 && echo ok),)
+$(shell rm -f $(STAMP))
+endif
+endif
+
+.PHONY: setup chat test lint run check classify bench catalogs extract update-catalogs locale-init lock clean
 
 setup: $(STAMP) $(MO)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Installs exactly what requirements-dev.txt pins (generated from pyproject.toml by `make lock`),
+# then the checkout itself. A .venv left half-made (an interrupted first run, a moved Python)
+# has no working python or pip: it is thrown away and made again.
+$(STAMP): pyproject.toml requirements-dev.txt
+	@$(BIN)/python -c 'import pip' >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@rm -f $@
+	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
 
 # compiled gettext catalogs (.mo) are built from the .po files, never committed
@@ -27,6 +40,9 @@ chat: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
 
 run: setup
 	$(BIN)/python -m bot run
@@ -47,6 +63,11 @@ update-catalogs: extract
 locale-init: extract
 	@test -n "$(LANG_CODE)" || (echo "usage: make locale-init LANG_CODE=jv" && exit 2)
 	$(BIN)/pybabel init -D messages -i locales/messages.pot -d locales -l $(LANG_CODE)
+
+# Regenerate the pinned files from pyproject.toml (the Procfile platforms install requirements.txt).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo .pytest_cache

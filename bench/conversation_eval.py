@@ -8,7 +8,6 @@ on. Run: `.venv/bin/python -m bench.conversation_eval [FILE]`.
 """
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 

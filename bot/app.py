@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_CONTENT_DIR = REPO_DIR / "content"
+from bot.resources import REPO_DIR, content_dir as _default_content_dir  # noqa: F401 - REPO_DIR: kept for callers
+
+DEFAULT_CONTENT_DIR = _default_content_dir()  # the packaged content, or the checkout's content/
 
 # Each entry: "module:factory", called as factory(content, store) -> Tool.
 TOOL_FACTORIES: list[str] = [
@@ -22,6 +23,7 @@ COMMAND_FACTORIES: list[str] = [
     "bot.share.commands:make_commands",
     "bot.stats.command:make_commands",
     "bot.handoff.tool:make_commands",
+    "bot.privacy:make_command",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 # Feature packages that add their own sub-commands: module with add_parser(subparsers).
 FEATURE_CLIS = [
@@ -15,8 +16,25 @@ FEATURE_CLIS = [
 ]
 
 
+def prog_name(argv0: str | None = None) -> str:
+    """The command as it was run, for usage lines: `migrasi-aman`, or `python -m bot`."""
+    name = Path(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else "")).name
+    return "python -m bot" if name in ("", "-c", "__main__.py", "-m") else name
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _version
+
+    try:
+        return _version("migrasi-aman")
+    except PackageNotFoundError:  # a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Migrasi Aman chatbot")
+    parser = argparse.ArgumentParser(prog=prog_name(), description="Migrasi Aman chatbot")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("chat", help="chat with the bot in this terminal (no Telegram needed)")
@@ -31,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = csub.add_parser("check", help="validate the content; exit 1 listing every problem")
     c.add_argument("--content", help="content folder")
     c.set_defaults(func=_content_check)
-    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
     p = sub.add_parser("classify", help="label messages from standard input, one JSON per line")
     p.add_argument("--content", help="content folder")
@@ -46,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
     try:
         return int(args.func(args) or 0)
@@ -80,12 +98,18 @@ def _classify(args) -> int:
     except ContentError as e:
         print(e.report(), file=sys.stderr)
         return 1
+    from bot.engine.said import MAX_TEXT
+
     matcher = IntentMatcher.for_content(content)
     out = sys.stdout
-    for line in sys.stdin:
+    for n, line in enumerate(sys.stdin, 1):
         text = line.rstrip("\r\n")
         if not text.strip():
             continue
+        if len(text) > MAX_TEXT:  # the bot reads this much of a message; so does classify
+            print(f"classify: line {n}: only the first {MAX_TEXT:,} of {len(text):,} characters were read",
+                  file=sys.stderr)
+            text = text[:MAX_TEXT]
         intent, score = matcher.classify(text)
         out.write(json.dumps({"text": text, "intent": intent, "score": round(score, 1)}, ensure_ascii=False) + "\n")
         out.flush()

@@ -13,7 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from bot.resources import locales_dir
+
+LOCALES_DIR = locales_dir()  # packaged with the compiled catalogs, or the checkout's locales/
 DOMAIN = "messages"
 _lock = threading.Lock()
 

@@ -50,6 +50,7 @@ DATE_DIGITS_RE = re.compile(r"(19|20)\d{6}")
 STRICT_LENGTH_FILES = ("answers.yaml", "conversation.yaml")
 CONVERSATION_PLACEHOLDERS = {("smalltalk", "language_unsupported", "text"): {"languages"}}
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+MAX_FILE_BYTES = 1_000_000  # the largest content file is ~120 KB; a bigger one is a mistake or an attack
 MIN_QUESTIONS = 3  # per language, for each answer of answers.yaml
 
 
@@ -171,6 +172,11 @@ def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]
             continue
         if not rel.endswith(".yaml"):
             problems.append(Problem(rel, 0, "use the .yaml ending", "error"))
+            continue
+        size = (base / rel).stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(rel, 0, f"the file is {size:,} bytes; a content file may have at most "
+                                            f"{MAX_FILE_BYTES:,} (split it, or remove what is not content)"))
             continue
         try:
             raw = (base / rel).read_text(encoding="utf-8")

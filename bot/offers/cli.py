@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sys
 
+MAX_TEXT = 8000  # as the bot (bot/offers/tool.py)
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("check-offer", help="check job offers from standard input for red flags (JSON out)")
@@ -35,7 +37,13 @@ def run(args) -> int:
     out = sys.stdout
     if not args.jsonl:
         text = sys.stdin.read()
-        out.write(json.dumps(checker.check(text[:8000]).as_json(), ensure_ascii=False) + "\n")
+        if not text.strip():
+            print("check-offer: the input is empty: pipe the text of a job offer in", file=sys.stderr)
+            return 1
+        if len(text) > MAX_TEXT:
+            print(f"check-offer: the offer is {len(text):,} characters; only the first {MAX_TEXT:,} were checked "
+                  "(as in the bot)", file=sys.stderr)
+        out.write(json.dumps(checker.check(text[:MAX_TEXT]).as_json(), ensure_ascii=False) + "\n")
         return 0
     for n, line in enumerate(sys.stdin, 1):
         line = line.strip()
@@ -47,6 +55,9 @@ def run(args) -> int:
         except (ValueError, json.JSONDecodeError) as e:
             out.write(json.dumps({"error": f"line {n}: {e}"}, ensure_ascii=False) + "\n")
             continue
-        out.write(json.dumps(checker.check(text[:8000]).as_json(), ensure_ascii=False) + "\n")
+        if len(text) > MAX_TEXT:
+            print(f"check-offer: line {n}: only the first {MAX_TEXT:,} of {len(text):,} characters were checked",
+                  file=sys.stderr)
+        out.write(json.dumps(checker.check(text[:MAX_TEXT]).as_json(), ensure_ascii=False) + "\n")
         out.flush()
     return 0

@@ -29,7 +29,7 @@ def add_parser(sub) -> None:
         description="Columns (any order, English or Indonesian names): name, licence number, address, "
         "province, valid until, status, source URL, retrieved on. See docs/registry.md.",
     )
-    c.add_argument("file", help="the CSV file (UTF-8, ';' or ',' between columns)")
+    c.add_argument("file", help="the CSV file (UTF-8, ';' or ',' between columns); '-' reads standard input")
     c.add_argument("--dry-run", action="store_true", help="only check the file; import nothing")
     c.set_defaults(func=_import)
 
@@ -42,7 +42,7 @@ def add_parser(sub) -> None:
     c.add_argument("--json", action="store_true", help="print JSON")
     c.set_defaults(func=_info)
 
-    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
 
 def _registry(args):
@@ -56,9 +56,17 @@ def _registry(args):
 def _import(args) -> int:
     from bot.registry.parse import MAX_BAD_ROWS_LISTED, parse_csv, read_text
 
+    def read_stdin() -> str:
+        raw = sys.stdin.buffer.read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            raise ValueError(f"line {line}: the input is not UTF-8 text") from None
+
     path = Path(args.file)
     try:
-        text = read_text(path)
+        text = read_stdin() if args.file == "-" else read_text(path)
     except FileNotFoundError:
         print(f"{path}: no such file", file=sys.stderr)
         return 1
@@ -89,11 +97,12 @@ def _import(args) -> int:
         return 0
     store, reg = _registry(args)
     try:
-        old = reg.replace(result.companies, file_name=path.name)
+        old = reg.replace(result.companies, file_name="stdin" if args.file == "-" else path.name)
         info = reg.info()
     finally:
         store.close()
-    print(f"Imported {info.size} companies (replacing a list of {old}) into {store.path}")
+    name = "<stdin>" if args.file == "-" else path.name
+    print(f"Imported {info.size} companies from {name} (replacing a list of {old}) into {store.path}")
     print(f"  columns: {cols}\n  source: {info.source}\n  list date: {info.date}")
     if info.stale:
         print(
@@ -110,13 +119,27 @@ def _stale_days() -> int:
     return STALE_DAYS
 
 
+# `registry find` exit codes: a caller must tell "not on the list" ([] and 0) from "no list".
+EXIT_NO_LIST = 3
+EXIT_STALE_LIST = 4
+
+
 def _find(args) -> int:
     store, reg = _registry(args)
     try:
+        info = reg.info()
         out = reg.find_json(" ".join(args.name), limit=max(1, args.limit))
     finally:
         store.close()
     print(json.dumps(out, ensure_ascii=False, indent=1))
+    if info.empty:
+        print(f"registry find: no list imported in {store.path}, so no name can be found "
+              "(import one: registry import FILE.csv)", file=sys.stderr)
+        return EXIT_NO_LIST
+    if info.stale:
+        print(f"registry find: the list is stale ({info.age_days} days old, more than {_stale_days()}); "
+              "the bot does not answer from it", file=sys.stderr)
+        return EXIT_STALE_LIST
     return 0
 
 

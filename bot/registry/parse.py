@@ -111,6 +111,7 @@ _DMONY = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.,]+(\d{4})$")
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 DATE_HINT = "use 31/12/2026, 2026-12-31 or 31 Desember 2026"
 MAX_BAD_ROWS_LISTED = 50
+MAX_ROWS = 50_000  # the official list has a few hundred companies; more is a wrong file
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,9 @@ def parse_csv(text: str, today: _dt.date | None = None) -> ParseResult:
     text = text.lstrip("\ufeff")
     errors: list[BadRow] = []
     warnings: list[str] = []
+    if "\x00" in text:  # a binary file, or a spreadsheet saved in the wrong format
+        line = text[: text.index("\x00")].count("\n") + 1
+        return ParseResult([], [BadRow(line, "the file holds NUL bytes: it is not CSV text; save it as 'CSV UTF-8'")], [], {})
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     if not first_line:
         return ParseResult([], [BadRow(0, "the file is empty")], [], {})
@@ -217,6 +221,7 @@ def parse_csv(text: str, today: _dt.date | None = None) -> ParseResult:
     col_of: dict[str, int] = {}
     companies: list[Company] = []
     seen_licence: dict[str, int] = {}
+    seen_name: dict[str, tuple[int, str]] = {}
     prev_end = 0
     try:
         for row in reader:
@@ -229,6 +234,9 @@ def parse_csv(text: str, today: _dt.date | None = None) -> ParseResult:
                 if problems:
                     return ParseResult([], [BadRow(start_line, p) for p in problems], [], {})
                 continue
+            if len(companies) + len(errors) >= MAX_ROWS:
+                errors.append(BadRow(start_line, f"more than {MAX_ROWS:,} rows: this is not the list of placement companies"))
+                break
             company, problems = _parse_row(row, col_of, len(header), today)
             if problems:
                 errors.append(BadRow(start_line, "; ".join(problems)))
@@ -241,6 +249,14 @@ def parse_csv(text: str, today: _dt.date | None = None) -> ParseResult:
                 )
             else:
                 seen_licence[key] = start_line
+            name_key = " ".join(company.name.lower().split())
+            if name_key in seen_name and seen_name[name_key][1] != company.status:
+                line, status = seen_name[name_key]
+                warnings.append(
+                    f"line {start_line}: {company.name!r} is {company.status} here but {status} on line {line}; "
+                    "the bot shows both rows, check which is right"
+                )
+            seen_name.setdefault(name_key, (start_line, company.status))
             companies.append(company)
     except csv.Error as e:
         errors.append(BadRow(reader.line_num, f"the CSV is broken here ({e}); check the quotes"))

@@ -25,7 +25,7 @@ from bot.engine.events import Event
 from bot.i18n import translator
 from bot.store.sqlite import SQLiteStore
 
-COMMANDS = {"start", "menu", "bahasa", "language", "bantuan", "help", "tentang", "hapus", "bagikan"}
+COMMANDS = {"start", "menu", "bahasa", "language", "bantuan", "help", "tentang", "hapus", "bagikan", "privasi", "privacy"}
 PRIVATE_TEXTS = ["rahasia-pribadi-xyz", "gaji besar tanpa syarat kerja di kamboja"]
 
 
@@ -235,13 +235,15 @@ def test_groups_get_only_an_invitation_and_channels_nothing(live, oracle):
 
 def test_a_slow_chat_does_not_hold_up_others(live):
     slow, quick = person(live, 7001, "id"), person(live, 7002, "id")
-    live.emu.fail("sendMessage", "slow", seconds=2, chat_id=7001)
-    t0 = time.monotonic()
+    # Order, not a stopwatch: while the slow chat's send hangs for 6 s, the quick person is
+    # answered in full (no wall-clock bound that a loaded machine could break).
+    live.emu.fail("sendMessage", "slow", seconds=6, chat_id=7001)
     live.emu.send_text(slow.user, "halo")
     quick.say("halo")
-    assert time.monotonic() - t0 < 1.5 and not live.emu.sent_to(7001)
-    live.emu.wait_until(lambda: live.emu.sent_to(7001), 5)
+    assert not live.emu.sent_to(7001)
+    live.emu.wait_until(lambda: live.emu.sent_to(7001), 15)
     slow.check(live.emu.sent_to(7001), Event.message("halo", lang_hint="id"))
+    assert live.emu.sent_to(7002)[-1]["_t"] < live.emu.sent_to(7001)[0]["_t"]
 
 
 def test_429_and_500_faults_replies_still_arrive_in_order(live):
@@ -272,8 +274,10 @@ def test_webhook_mode_and_its_secret(tmp_path, oracle):
     try:
         bot.start(ready="webhook registered")
         assert emu.webhook["url"] == url and emu.webhook["secret_token"] == secret
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:  # health check
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:  # the old check
             assert r.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            assert r.status == 200 and r.read() == b"ok"
         p = Person(bot, oracle, 9001, "en")
         got = p.command("/start", Event.start("", lang_hint="en"))
         msg, data = button(got, "m:recruiter")
@@ -307,15 +311,17 @@ def test_webhook_mode_and_its_secret(tmp_path, oracle):
         bot.wait_log(r"update 555002: already handled")
         assert len(emu.sent_to(9002)) == 1
 
-        # a flood to one chat is paced (here: a burst of 4, then 4 a second); others are not held
+        # a flood to one chat is paced (here: a burst of 4, then 4 a second); others are not held.
+        # Counts over a window with generous bounds: 12 messages need >= 2 s by the pacer; we
+        # ask for 1 s, and that the other person's answer came before the flood's last message.
         flood = Person(bot, oracle, 9003, "en")
-        for _ in range(5):
+        for _ in range(12):
             emu.send_text(flood.user, "/menu")
         uid = emu.send_text(BotAPIEmulator.user(9004, "en"), "/menu")
-        bot.wait_done(uid)
-        emu.wait_until(lambda: len(emu.sent_to(9003)) == 5, 5)
+        bot.wait_done(uid, timeout=30)
+        emu.wait_until(lambda: len(emu.sent_to(9003)) == 12, 30)
         times = [m["_t"] for m in emu.sent_to(9003)]
-        assert times[4] - times[3] >= 0.2 and emu.sent_to(9004)[0]["_t"] < times[4]
+        assert times[11] - times[0] >= 1.0 and emu.sent_to(9004)[0]["_t"] < times[11]
     finally:
         bot.stop()
         emu.stop()
@@ -421,3 +427,14 @@ def test_the_token_and_message_texts_appear_nowhere_in_the_output(live):
             key = line.split(" update ", 1)[1].split(":", 1)[0]
             per_update[key] = per_update.get(key, 0) + 1
     assert per_update and max(per_update.values()) == 1
+    # nor in the update journal once the updates are done: no reply text, no chat id is kept
+    conn = sqlite3.connect(live.db)
+    try:
+        rows = conn.execute("SELECT update_id, fp, ops, done FROM telegram_updates").fetchall()
+    finally:
+        conn.close()
+    done = [r for r in rows if r[3]]
+    assert done and all(r[2] is None for r in done)
+    for r in done:
+        for text in PRIVATE_TEXTS:
+            assert text not in " ".join(str(v) for v in r)

@@ -21,7 +21,14 @@ This gives the two guarantees a restart needs:
   (from `sent` on), instead of running the engine a second time on the same update.
 
 No message text from people is stored: rows hold update ids, chat ids and the bot's own replies.
-Rows are pruned after two days (Telegram keeps undelivered updates for 24 hours).
+Each reply is removed from its row as soon as Telegram accepts it (`accepted`), and `ops` is
+cleared when the update is done, so a chat id and a reply that may quote a person's words wait
+on disk only while undelivered. Rows are pruned after two days (Telegram keeps undelivered
+updates for 24 hours).
+
+Given the bot's SQLiteStore, the journal shares its connection and lock, so that an update's
+session change and its journal entry are one transaction (service.py): a crash leaves both or
+neither, and the engine never runs twice on one update.
 """
 from __future__ import annotations
 
@@ -52,17 +59,26 @@ KEEP_SECONDS = 2 * 24 * 3600
 
 
 class Journal:
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-        if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA busy_timeout=10000")
-        self.conn.executescript(SCHEMA)
+    def __init__(self, path: str | os.PathLike[str] | Any) -> None:
+        """`path`: the SQLite file, or the bot's SQLiteStore (shares its connection and lock)."""
+        self.store = path if isinstance(getattr(path, "conn", None), sqlite3.Connection) else None
+        if self.store is not None:
+            self.path = str(getattr(self.store, "path", ":memory:"))
+            self._lock = getattr(self.store, "_lock", None) or threading.RLock()
+            self.conn = self.store.conn
+        else:
+            self.path = str(path)
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._lock = threading.RLock()
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA busy_timeout=10000")
+            self.conn.execute("PRAGMA secure_delete=ON")
+        with self._lock:
+            self.conn.executescript(SCHEMA)
         self._salt = bytes.fromhex(self._meta("salt") or self._set_meta("salt", secrets.token_hex(16)))
         self.prune()
 
@@ -84,7 +100,9 @@ class Journal:
         """A keyed hash of the update's JSON: a re-delivery is byte-for-byte the same update; a
         different update that reuses an old id (a reset test server) is not. Not reversible."""
         canon = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hmac.new(self._salt, canon.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        # surrogatepass: an update with a lone surrogate (invalid UTF-16 from a client) is
+        # still hashed, not a crash; valid text hashes exactly as before.
+        return hmac.new(self._salt, canon.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
     @property
     def confirmed_below(self) -> int:
@@ -124,6 +142,33 @@ class Journal:
         with self._lock:
             self.conn.execute("UPDATE telegram_updates SET sent=? WHERE update_id=?", (sent, update_id))
 
+    def accepted(self, update_id: int, remaining: list[dict[str, Any]]) -> None:
+        """Telegram accepted a reply: keep only what is still to be sent (from `sent` 0)."""
+        blob = json.dumps(remaining, ensure_ascii=False, separators=(",", ":")) if remaining else None
+        with self._lock:
+            self.conn.execute("UPDATE telegram_updates SET ops=?, sent=0 WHERE update_id=?", (blob, update_id))
+
+    def fail(self, update_id: int, fp: str | None = None) -> None:
+        """An update that could not be handled: recorded as done, so it is never taken again."""
+        with self._lock:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO telegram_updates(update_id, fp, ops, sent, done, at) VALUES(?,?,NULL,0,1,?)",
+                (update_id, fp, time.time()),
+            )
+
+    def scrub(self) -> None:
+        """Checkpoint and truncate the WAL (after a deletion: nothing lingers in the -wal file)."""
+        if self.store is not None and hasattr(self.store, "scrub"):
+            self.store.scrub()
+            return
+        if self.path == ":memory:":
+            return
+        with self._lock:
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                pass
+
     def finish(self, update_id: int) -> None:
         with self._lock:
             self.conn.execute("UPDATE telegram_updates SET done=1, ops=NULL WHERE update_id=?", (update_id,))
@@ -148,5 +193,7 @@ class Journal:
             self.conn.execute("DELETE FROM telegram_updates WHERE done=1 AND at < ?", (time.time() - keep_seconds,))
 
     def close(self) -> None:
+        if self.store is not None:
+            return  # the store's connection: the store closes it
         with self._lock:
             self.conn.close()

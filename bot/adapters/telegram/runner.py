@@ -18,24 +18,34 @@ import json
 import re
 import logging
 import signal
+import sqlite3
 import time
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+import warnings
+
+from telegram.error import Conflict, EndPointNotFound, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.i18n import translator
 
 from .config import Config
+from .health import BACKLOG_SECONDS, Health, health_routes, start_server
 from .journal import Journal
 from .routing import BotIdentity
-from .service import ChatPacer, TelegramService, describe_error, retry_seconds
+from .service import ChatPacer, TelegramService, clean_text, describe_error, retry_seconds
 
 log = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+# getUpdates goes through the public Bot.do_api_request, which advises Bot.get_updates instead.
+# We want the raw JSON on purpose: get_updates fails the whole batch on one update it cannot
+# parse and logs the batch, message texts included. Silence only that one piece of advice.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.get_?[uU]pdates'", category=PTBUserWarning)
 
 
 def N_(s: str) -> str:
@@ -53,6 +63,8 @@ COMMANDS = [
     ("tentang", N_("About this bot and its sources")),
     ("hapus", N_("Delete everything the bot keeps about me")),
     ("bagikan", N_("Share this bot: link, WhatsApp, poster")),
+    ("privasi", N_("Privacy: what is kept, for how long")),
+    ("privacy", N_("Privacy: what is kept, for how long")),
 ]
 COMMAND_LANGS = ("id", "en")
 DEFAULT_COMMAND_LANG = "id"
@@ -67,9 +79,13 @@ def make_bot(cfg: Config) -> ExtBot:
         cfg.token,
         base_url=cfg.api_url,
         base_file_url=cfg.file_url,
-        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10),
+        # Sends wait up to 60 s for Telegram's answer: a send given up after 20 s that Telegram
+        # had in fact accepted was sent twice when retried. (A send cut off even later can still
+        # repeat once: the Bot API has no idempotency key.)
+        request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=60, write_timeout=60, pool_timeout=10),
         get_updates_request=HTTPXRequest(connection_pool_size=2, connect_timeout=10, read_timeout=cfg.poll_timeout + 15),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        # Pacing only: retries are decided in one place, service.retry_delay (no stacked layers).
+        rate_limiter=AIORateLimiter(max_retries=0),
     )
 
 
@@ -123,16 +139,22 @@ async def _register_commands(bot: ExtBot, stop: asyncio.Event) -> None:
 
 
 def take_update(raw: dict, bot: ExtBot, service: TelegramService, fresh: bool = False) -> asyncio.Future:
-    """Hand one update (its JSON) to the service; one it cannot parse still gets an answer."""
+    """Hand one update (its JSON) to the service; one it cannot parse still gets an answer, and
+    one that fails anyway is recorded as failed (never fetched again into a crash loop)."""
     try:
-        update = Update.de_json(raw, bot)
-        if update is None:
-            raise ValueError("empty update")
+        fp = service.journal.fingerprint(raw)  # of the update as Telegram sent it
+        clean = clean_text(raw)  # lone surrogates replaced: nothing below fails on them
+        try:
+            update = Update.de_json(clean, bot)
+            if update is None:
+                raise ValueError("empty update")
+        except Exception as e:
+            log.warning("update %s: python-telegram-bot could not read it (%s); answering from the raw update",
+                        raw.get("update_id"), type(e).__name__)
+            return service.intake_unreadable(clean, fresh, fp=fp)
+        return service.intake(update, clean, fresh, fp=fp)
     except Exception as e:
-        log.warning("update %s: python-telegram-bot could not read it (%s); answering from the raw update",
-                    raw.get("update_id"), type(e).__name__)
-        return service.intake_unreadable(raw, fresh)
-    return service.intake(update, raw, fresh)
+        return service.poison(raw, e)
 
 
 async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
@@ -151,9 +173,9 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             # The raw JSON, parsed one update at a time below: python-telegram-bot's get_updates
             # fails the whole batch on one update it cannot parse, and logs the batch (message
             # texts included) when it does.
-            bot._post(  # noqa: SLF001 - the documented request path, minus the batch parsing
+            bot.do_api_request(  # return_type None: the raw result, no parsing
                 "getUpdates",
-                {"offset": offset, "timeout": timeout, "limit": 100, "allowed_updates": ALLOWED_UPDATES},
+                api_kwargs={"offset": offset, "timeout": timeout, "limit": 100, "allowed_updates": ALLOWED_UPDATES},
                 read_timeout=timeout + 15,
             )
         )
@@ -170,7 +192,7 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
                 # Telegram answered: everything below `offset` is confirmed and gone for good.
                 confirmed_below = offset
                 service.journal.set_confirmed_below(offset)
-        except InvalidToken:
+        except (InvalidToken, EndPointNotFound):  # do_api_request names a 401/404 after getMe so
             raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
         except RetryAfter as e:
             await asyncio.sleep(retry_seconds(e) + 0.1)
@@ -210,8 +232,9 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             await asyncio.sleep(0.5)  # a server that does not long-poll: don't spin either
 
 
-async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
-    import tornado.httpserver
+def webhook_routes(health: Health, cfg: Config) -> list:
+    """The webhook handler, served from the start: before the bot is ready it answers 503 and
+    Telegram delivers the update again later."""
     import tornado.web
 
     secret = cfg.webhook_secret.encode()
@@ -223,12 +246,20 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
         def log_exception(self, typ, value, tb) -> None:  # no request bodies in logs
             log.error("webhook handler error: %s", typ.__name__ if typ else "?")
 
+        def get(self) -> None:  # a webhook path of "/" keeps the old `GET /` check
+            self.finish("ok")
+
         async def post(self) -> None:
             given = (self.request.headers.get("X-Telegram-Bot-Api-Secret-Token") or "").encode()
             if not hmac.compare_digest(given, secret):
                 log.warning("webhook: request with a wrong or missing secret token refused")
                 self.set_status(403)
                 self.finish("forbidden")
+                return
+            service, bot = health.service, health.extra.get("bot")
+            if service is None or bot is None:
+                self.set_status(503)  # still starting: Telegram retries
+                self.finish("starting")
                 return
             try:
                 data = json.loads(self.request.body or b"")
@@ -250,18 +281,11 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
                 pass  # logged by the service; do not make Telegram retry a poison update
             self.finish("ok")
 
-    class HealthHandler(tornado.web.RequestHandler):
-        def get(self) -> None:
-            self.finish("ok")
+    return [(re.escape(cfg.webhook_path), WebhookHandler)]
 
-    path = cfg.webhook_path
-    routes = [(re.escape(path), WebhookHandler)]
-    if path != "/":
-        routes.append((r"/", HealthHandler))
-    app = tornado.web.Application(routes, log_function=lambda handler: None)
-    server = tornado.httpserver.HTTPServer(app, xheaders=True, max_body_size=1 << 20)
-    server.listen(cfg.port, address=cfg.listen)
-    log.info("webhook server listening on %s:%d%s", cfg.listen, cfg.port, path)
+
+async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio.Event) -> None:
+    """The server is already listening (run_bot opened it first): register the webhook, wait."""
     ok = await _forever(
         lambda: bot.set_webhook(
             url=cfg.webhook_url,
@@ -275,10 +299,42 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
     )
     if ok:
         log.info("webhook registered")
-    try:
-        await stop.wait()
-    finally:
-        server.stop()
+    await stop.wait()
+
+
+async def watch_backlog(service: TelegramService, stop: asyncio.Event, every: float = 60.0) -> None:
+    """One ERROR line a minute while replies wait longer than a minute to be accepted."""
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
+        age = service.backlog_age()
+        if age > BACKLOG_SECONDS:
+            log.error("backlog: %d update(s) with replies not yet accepted by Telegram, the oldest waiting %.0f s",
+                      service.backlog_size(), age)
+
+
+async def purge_daily(store: Any, stop: asyncio.Event) -> None:
+    """Retention: the state of people inactive longer than BOT_RETENTION_DAYS goes, every day
+    (open_store also does it at each start)."""
+    from bot.store.sqlite import retention_days
+
+    days = retention_days()
+    purge = getattr(store, "purge_inactive", None)
+    if purge is None or days <= 0:
+        return
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), 24 * 3600)
+        except asyncio.TimeoutError:
+            pass
+        if stop.is_set():
+            return
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, purge, days)
+        except Exception as e:
+            log.error("retention purge failed: %s", describe_error(e))
 
 
 async def run_bot(cfg: Config) -> int:
@@ -292,27 +348,56 @@ async def run_bot(cfg: Config) -> int:
         except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
             pass
 
-    engine = build_engine(cfg.content_dir, db_path=cfg.db_path)
-    db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
-    journal = Journal(db_path)
-    bot = make_bot(cfg)
-    await _forever(bot.initialize, "getMe", stop)  # initialize() asks getMe who we are
-    if stop.is_set():
-        return 0
-    me_user = bot.bot
-    me = BotIdentity(me_user.id, me_user.username or "")
-    engine.bot_username = me.username or None  # share links: https://t.me/<bot>?start=...
-    engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
-    log.info("bot @%s started (%s mode)", me.username, cfg.mode)
-    service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
-    from .handoff import attach
-
-    relay = attach(service, engine)  # caseworkers' forum topics (HANDOFF_CHAT_ID), or None
-    service.resume()
-    commands = asyncio.ensure_future(register_commands(bot, stop))
-    housekeeping = asyncio.ensure_future(relay.run(stop)) if relay is not None else None
+    # The port first: a platform kills a web process that does not bind $PORT in time, and
+    # neither the content nor Telegram must be able to make it late. /healthz says "starting".
+    health = Health()
+    server = None
+    if cfg.mode == "webhook":
+        server = start_server(cfg.port, cfg.listen, webhook_routes(health, cfg) + health_routes(health))
+        log.info("webhook server listening on %s:%d%s (health: /healthz)", cfg.listen, cfg.port, cfg.webhook_path)
+    elif cfg.health_port:
+        server = start_server(cfg.health_port, cfg.listen, health_routes(health))
+        log.info("health check listening on %s:%d/healthz", cfg.listen, cfg.health_port)
+    journal = None
+    service = None
+    bot = None
+    commands = watcher = purger = housekeeping = None
     t0 = time.monotonic()
     try:
+        # Content is parsed and checked in a thread, so /healthz answers meanwhile.
+        engine = await loop.run_in_executor(None, lambda: build_engine(cfg.content_dir, db_path=cfg.db_path))
+        db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
+        store = getattr(engine, "store", None)
+        # One connection: an update's session change and journal entry commit together.
+        journal = Journal(store if isinstance(getattr(store, "conn", None), sqlite3.Connection) else db_path)
+
+        def store_check(store=engine.store, journal=journal) -> None:
+            store.load_session("health:probe")
+            journal.seen(-1)
+
+        health.store_check = store_check
+        bot = make_bot(cfg)
+        await _forever(bot.initialize, "getMe", stop)  # initialize() asks getMe who we are
+        if stop.is_set():
+            return 0
+        health.telegram = True
+        me_user = bot.bot
+        me = BotIdentity(me_user.id, me_user.username or "")
+        engine.bot_username = me.username or None  # share links: https://t.me/<bot>?start=...
+        engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
+        log.info("bot @%s started (%s mode)", me.username, cfg.mode)
+        service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
+        from .handoff import attach
+
+        relay = attach(service, engine)  # caseworkers' forum topics (HANDOFF_CHAT_ID), or None
+        service.resume()
+        health.extra["bot"] = bot
+        health.service = service
+        commands = asyncio.ensure_future(register_commands(bot, stop))
+        watcher = asyncio.ensure_future(watch_backlog(service, stop))
+        purger = asyncio.ensure_future(purge_daily(engine.store, stop))
+        housekeeping = asyncio.ensure_future(relay.run(stop)) if relay is not None else None
+        t0 = time.monotonic()
         if cfg.mode == "webhook":
             await serve_webhook(service, bot, cfg, stop)
         else:
@@ -320,13 +405,18 @@ async def run_bot(cfg: Config) -> int:
     finally:
         log.info("stopping after %.0f s", time.monotonic() - t0)
         stop.set()
-        commands.cancel()
-        if housekeeping is not None:
-            housekeeping.cancel()
-        await service.drain(timeout=5)
-        try:
-            await bot.shutdown()
-        except Exception as e:  # pragma: no cover
-            log.warning("shutdown: %s", describe_error(e))
-        journal.close()
+        for task in (commands, watcher, purger, housekeeping):
+            if task is not None:
+                task.cancel()
+        if service is not None:
+            await service.drain(timeout=5)
+        if bot is not None and health.telegram:
+            try:
+                await bot.shutdown()
+            except Exception as e:  # pragma: no cover
+                log.warning("shutdown: %s", describe_error(e))
+        if server is not None:
+            server.stop()
+        if journal is not None:
+            journal.close()
     return 0

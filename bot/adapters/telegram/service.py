@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import time
 import traceback
@@ -49,7 +50,9 @@ log = logging.getLogger("bot.telegram")
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-MAX_ATTEMPTS = 8
+NOTICE_AFTER = 3  # replies already waiting for one chat before the "what matters first" notice
+NOTICE_EVERY = 60.0  # seconds: at most one such notice a minute per chat
+COLLAPSE_AFTER = 60.0  # seconds: an older lesson reply with a newer one behind it is not sent
 
 
 def N_(s: str) -> str:
@@ -63,12 +66,13 @@ INVITE = N_(
     "Let's talk in a private chat, where nobody else reads your questions."
 )
 INVITE_BUTTON = N_("Open a private chat")
+BUSY_NOTICE = N_("I got your messages. I answer one at a time, so here is what matters first.")
 
 
 def retry_seconds(exc: RetryAfter) -> float:
-    ra = getattr(exc, "_retry_after", None)
-    if ra is None:
-        ra = exc.retry_after
+    """RetryAfter.retry_after in seconds: a timedelta with PTB_TIMEDELTA=1 (set by `run`, and
+    the only form from v23 on), an int before."""
+    ra = exc.retry_after
     return float(ra.total_seconds() if hasattr(ra, "total_seconds") else ra)
 
 
@@ -78,36 +82,116 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}"
 
 
+class Interrupted(Exception):
+    """The bot is stopping: a send that has not gone out stays in the journal for the next run."""
+
+
+# The one retry policy for Bot API calls (python-telegram-bot's own rate limiter is told not
+# to retry, so nothing stacks). Flood control (429): wait what Telegram says (retry_after).
+# Passing trouble (timeouts, connection errors, 5xx): exponential backoff from 0.5 s, capped at
+# 60 s. Refusals (400 bad request, 403 blocked, 401 token): no retry. A reply is retried this
+# way until Telegram accepts it or the bot stops (it stays journaled and goes out after the
+# restart); cosmetic calls (answering a button, clearing a keyboard) get 3 tries.
+BACKOFF_START = 0.5
+BACKOFF_CAP = 60.0
+
+
+def retry_delay(exc: BaseException, previous: float) -> float | None:
+    """How long to wait before trying again after `exc` (None: do not retry), given the last
+    backoff delay (0 at first)."""
+    if isinstance(exc, RetryAfter):
+        return retry_seconds(exc) + 0.1
+    if isinstance(exc, (BadRequest, Forbidden, InvalidToken, ChatMigrated)):
+        return None
+    if isinstance(exc, NetworkError):  # TimedOut, 5xx, connection refused/reset ...
+        return min(max(previous * 2, BACKOFF_START), BACKOFF_CAP)
+    return None
+
+
+async def _pause(seconds: float, stop: asyncio.Event | None) -> None:
+    if stop is None:
+        await asyncio.sleep(seconds)
+        return
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
+
+
+async def deliver(call: Callable[[], Awaitable[Any]], what: str, stop: asyncio.Event | None = None) -> Any:
+    """Run a send until Telegram accepts it (see the policy above). Raises the refusal as it is,
+    or Interrupted when `stop` is set while waiting to try again."""
+    backoff = 0.0
+    tries = 0
+    while True:
+        if stop is not None and stop.is_set() and tries:
+            raise Interrupted(what)
+        tries += 1
+        try:
+            return await call()
+        except Exception as e:
+            wait = retry_delay(e, backoff)
+            if wait is None:
+                raise
+            if not isinstance(e, RetryAfter):
+                backoff = wait
+            level = logging.WARNING if tries < 10 or tries % 10 == 0 else logging.DEBUG
+            log.log(level, "%s: %s, try %d failed, retrying in %.1f s", what, type(e).__name__, tries, wait)
+            await _pause(wait, stop)
+
+
 async def with_retries(
     call: Callable[[], Awaitable[Any]],
     what: str,
-    attempts: int = MAX_ATTEMPTS,
+    attempts: int = 3,
     stop: asyncio.Event | None = None,
 ) -> Any:
-    """Run a Bot API call, retrying on flood control (honouring retry_after) and passing
-    network trouble (timeouts, connection errors, 5xx) with exponential backoff.
-    Bad requests and forbidden chats are not retried: they raise at once."""
-    delay = 0.5
+    """The same policy for calls that may be given up after a few `attempts` (cosmetic ones)."""
+    backoff = 0.0
     for attempt in range(1, attempts + 1):
         try:
             return await call()
-        except RetryAfter as e:
-            wait = retry_seconds(e) + 0.1
-            log.warning("%s: flood control, retrying in %.1f s", what, wait)
-        except (BadRequest, Forbidden, InvalidToken, ChatMigrated):
-            raise
-        except NetworkError as e:  # TimedOut, 5xx, connection refused/reset ...
-            if attempt == attempts:
+        except Exception as e:
+            wait = retry_delay(e, backoff)
+            if wait is None or attempt == attempts:
                 raise
-            wait = delay
-            delay = min(delay * 2, 30.0)
+            if not isinstance(e, RetryAfter):
+                backoff = wait
             log.warning("%s: %s, retry %d in %.1f s", what, type(e).__name__, attempt, wait)
-        if attempt == attempts:
-            break
         if stop is not None and stop.is_set():
             wait = min(wait, 0.2)
         await asyncio.sleep(wait)
-    raise NetworkError(f"{what}: gave up after {attempts} attempts")
+    raise NetworkError(f"{what}: gave up after {attempts} attempts")  # pragma: no cover
+
+
+def _private_chat_of(raw: dict[str, Any]) -> tuple[int, int, str | None] | None:
+    """(chat id, user id, language) of a private chat in a raw update, if there is one."""
+    try:
+        msg = raw.get("message") or raw.get("callback_query", {}).get("message") or {}
+        user = raw.get("message", {}).get("from") or raw.get("callback_query", {}).get("from") or {}
+        chat = msg.get("chat") or {}
+        if chat.get("type") == "private" and isinstance(chat.get("id"), int) and isinstance(user.get("id"), int):
+            lang = user.get("language_code")
+            return chat["id"], user["id"], lang if isinstance(lang, str) else None
+    except AttributeError:
+        pass
+    return None
+
+
+def clean_text(value: Any) -> Any:
+    """Every string of a JSON value with lone surrogates (invalid UTF-16 some clients send)
+    replaced by U+FFFD, so nothing downstream (SQLite, JSON, HTTP) fails on them."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {k: clean_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    return value
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -143,6 +227,8 @@ def reply_ops(chat_id: int, replies: list[Reply], reply_to: int | None = None) -
         chunks = split_text(str(reply.text or ""))
         for i, chunk in enumerate(chunks):
             op: dict[str, Any] = {"op": "send", "chat_id": chat_id, "text": chunk}
+            if reply.source == "emergency":
+                op["src"] = "emergency"  # goes before the person's other queued replies
             if kb and i == len(chunks) - 1:
                 op["kb"] = kb
             if reply_to and not ops:
@@ -206,6 +292,11 @@ class ChatPacer:
         self.burst = max(burst, 1)
         self._buckets: dict[int, tuple[float, float]] = {}
 
+    def limited(self, chat_id: int, now: float) -> bool:
+        """Is this chat being slowed down now (its burst used up)?"""
+        tokens, last = self._buckets.get(chat_id, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - last) * self.rate) < 1.0
+
     def delay(self, chat_id: int, now: float) -> float:
         """Take one message from the chat's bucket; how long to wait before sending it."""
         tokens, last = self._buckets.get(chat_id, (float(self.burst), now))
@@ -227,6 +318,13 @@ class Job:
     kind: str = ""
     t0: float = field(default_factory=time.monotonic)
     resumed: bool = False
+    scrub: bool = False  # a deletion happened: checkpoint the WAL once the replies are out
+    ephemeral: bool = False  # not in the journal (the busy notice)
+    lang: str | None = None
+
+    @property
+    def emergency(self) -> bool:
+        return any(op.get("src") == "emergency" for op in self.ops[self.start:])
 
 
 class TelegramService:
@@ -239,31 +337,93 @@ class TelegramService:
         self.stopping = asyncio.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
         self._pending: dict[int, asyncio.Future] = {}  # taken in, not yet journaled
+        self._pending_since: dict[int, float] = {}  # update id -> when it was taken in
         self._queues: dict[int, deque[Job]] = {}
+        self._sending: dict[int, Job] = {}  # chat id -> the job being sent now
         self._workers: dict[int, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()
         self._finished = 0
         self.handoff: Any = None  # handoff.py's relay, when a caseworkers' group is configured
+        self._scrub: dict[int, bool] = {}  # update id -> a deletion happened in it
+        self._noticed: dict[int, float] = {}  # chat id -> when it was last told "what matters first"
+
+    # -- health ------------------------------------------------------------------------------
+    def _waiting(self) -> list[float]:
+        """When each update not yet fully answered was taken in (monotonic seconds)."""
+        since = list(self._pending_since.values())
+        since += [job.t0 for job in self._sending.values()]
+        since += [job.t0 for q in self._queues.values() for job in q]
+        return since
+
+    def backlog_age(self) -> float:
+        """Seconds the oldest update still waiting (to be journaled, or for its replies to be
+        accepted by Telegram) has waited; 0 when nothing waits."""
+        since = self._waiting()
+        return max(0.0, time.monotonic() - min(since)) if since else 0.0
+
+    def backlog_size(self) -> int:
+        return len(self._waiting())
 
     # -- intake ------------------------------------------------------------------------------
     def unjournaled(self) -> list[int]:
         """Update ids taken in whose outcome is not yet in the journal (not safe to confirm)."""
         return sorted(self._pending)
 
-    def intake_unreadable(self, raw: dict[str, Any], fresh: bool = False) -> asyncio.Future:
+    def intake_unreadable(self, raw: dict[str, Any], fresh: bool = False, fp: str | None = None) -> asyncio.Future:
         """An update python-telegram-bot could not parse (a newer Bot API shape): still answer
         the person if a private chat or a button press can be made out of the raw JSON."""
-        return self._take(int(raw["update_id"]), lambda: route_raw(raw), self.journal.fingerprint(raw), fresh)
+        return self._take(int(raw["update_id"]), lambda: route_raw(raw),
+                          lambda: fp or self.journal.fingerprint(raw), fresh, raw)
 
-    def intake(self, update: Update, raw: dict[str, Any] | None = None, fresh: bool = False) -> asyncio.Future:
+    def intake(self, update: Update, raw: dict[str, Any] | None = None, fresh: bool = False,
+               fp: str | None = None) -> asyncio.Future:
         """Take one update (call in update order). The future resolves once the update is safe
-        (journaled, or nothing to do): then it may be confirmed to Telegram."""
-        fp = self.journal.fingerprint(raw if raw is not None else update.to_dict())
-        if self.handoff is not None:
-            return self._take(update.update_id, lambda: self.handoff.route(update, route_update(update, self.me)), fp, fresh)
-        return self._take(update.update_id, lambda: route_update(update, self.me), fp, fresh)
+        (journaled, or nothing to do): then it may be confirmed to Telegram. `fp`: the update's
+        fingerprint, when the caller computed it from the JSON as Telegram sent it."""
+        if self.handoff is not None:  # a caseworker's group, or a person in a handoff (handoff.py)
+            def route_fn() -> Route:
+                return self.handoff.route(update, route_update(update, self.me))
+        else:
+            def route_fn() -> Route:
+                return route_update(update, self.me)
+        return self._take(
+            update.update_id, route_fn,
+            lambda: fp or self.journal.fingerprint(raw if raw is not None else update.to_dict()), fresh, raw,
+        )
 
-    def _take(self, uid: int, route_fn: Callable[[], Route], fp: str, fresh: bool) -> asyncio.Future:
+    def poison(self, raw: dict[str, Any], exc: BaseException | None = None) -> asyncio.Future:
+        """An update that could not even be taken in: recorded as failed (never taken again, so
+        never a crash loop), and the person gets the kind error reply if a chat can be found."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future = loop.create_future()
+        done.set_result(None)
+        uid = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(uid, int):
+            return done
+        log.error("update %d: could not be handled: %s", uid, describe_error(exc) if exc else "unknown")
+        try:
+            fp = self.journal.fingerprint(raw)
+        except Exception:
+            fp = None
+        chat = _private_chat_of(raw)
+        ops: list[dict[str, Any]] = []
+        if chat is not None:
+            route = Route(uid, "engine", "failed", user_id=f"tg:{chat[1]}", chat_id=chat[0], lang=chat[2])
+            try:
+                ops = self._sorry_ops(route, with_menu=False)
+            except Exception:
+                ops = []
+        try:
+            if ops and self.journal.record(uid, ops, fp):
+                self._enqueue(Job(uid, chat[0], ops, kind="failed"))
+            else:
+                self.journal.fail(uid, fp)
+        except Exception as e:
+            log.error("update %d: could not record the failure: %s", uid, describe_error(e))
+        return done
+
+    def _take(self, uid: int, route_fn: Callable[[], Route], fp_fn: Callable[[], str], fresh: bool,
+              raw: dict[str, Any] | None = None) -> asyncio.Future:
         """`fresh`: known to be new (its id is below what Telegram confirmed), skip the dedupe."""
         loop = asyncio.get_running_loop()
         if uid in self._pending:
@@ -271,13 +431,13 @@ class TelegramService:
         done: asyncio.Future = loop.create_future()
         done.set_result(None)
         try:
+            fp = fp_fn()
             if not fresh and self.journal.seen(uid, fp):
                 log.info("update %d: already handled, skipped", uid)
                 return done
             route = route_fn()
-        except Exception as e:  # a malformed update must not stop the loop
-            log.error("update %d: could not be read: %s", uid, describe_error(e))
-            return done
+        except Exception as e:  # a malformed update must not stop the loop, nor come back
+            return self.poison(raw if raw is not None else {"update_id": uid}, e)
         if route.callback_query_id:
             self._spawn(self._answer_callback(uid, route.callback_query_id))
         if route.action == "ignore":
@@ -286,9 +446,11 @@ class TelegramService:
         t0 = time.monotonic()
         fut = loop.run_in_executor(self._pool, self._decide, route, fp)
         self._pending[uid] = fut
+        self._pending_since[uid] = t0
 
         def _journaled(f: asyncio.Future) -> None:
             self._pending.pop(uid, None)
+            self._pending_since.pop(uid, None)
             if f.cancelled():
                 return
             exc = f.exception()
@@ -297,40 +459,61 @@ class TelegramService:
                 return
             ops = f.result()
             if ops:
-                self._enqueue(Job(uid, route.chat_id, ops, kind=route.kind, t0=t0))
+                self._enqueue(Job(uid, route.chat_id, ops, kind=route.kind, t0=t0,
+                                  scrub=self._scrub.pop(uid, False), lang=route.lang))
             else:
                 log.info("update %d: %s, nothing to send", uid, route.kind)
 
         fut.add_done_callback(_journaled)
         return fut
 
+    def _transaction(self):
+        """The store's transaction when the journal shares its connection: an update's session
+        change and its journal entry are committed together, or not at all."""
+        store = getattr(self.engine, "store", None)
+        if store is not None and getattr(self.journal, "store", None) is store and hasattr(store, "transaction"):
+            return store.transaction()
+        return contextlib.nullcontext()
+
     def _decide(self, route: Route, fp: str | None = None) -> list[dict[str, Any]]:
-        """In the engine thread: the ops for one update, written to the journal."""
+        """In the engine thread: the ops for one update, written to the journal in the same
+        transaction as the session change the engine made."""
+        store = getattr(self.engine, "store", None)
+        deletions = getattr(store, "deletions", 0)
         try:
-            ops = self.handoff.decide(route) if self.handoff is not None else None
-            if ops is not None:
-                pass  # relayed to or from a caseworker (handoff.py)
-            elif route.action == "invite":
-                ops = self._invite_ops(route)
-            else:
-                replies = self.engine.handle(route.user_id, route.event)
-                ops = reply_ops(route.chat_id, list(replies or []))
-                if not ops:
-                    raise ValueError("the engine returned no reply")
-                if self.handoff is not None:
-                    ops = self.handoff.after(route, list(replies), ops)
-        except Exception as e:
+            with self._transaction():
+                ops = self.handoff.decide(route) if self.handoff is not None else None
+                if ops is not None:
+                    pass  # relayed to or from a caseworker (handoff.py)
+                elif route.action == "invite":
+                    ops = self._invite_ops(route)
+                else:
+                    replies = self.engine.handle(route.user_id, route.event)
+                    ops = reply_ops(route.chat_id, list(replies or []))
+                    if not ops:
+                        raise ValueError("the engine returned no reply")
+                    if self.handoff is not None:
+                        ops = self.handoff.after(route, list(replies), ops)
+                if route.clear_keyboard_of:
+                    ops.insert(0, {"op": "clear_kb", "chat_id": route.chat_id, "message_id": route.clear_keyboard_of})
+                self.journal.record(route.update_id, ops, fp)
+        except Exception as e:  # rolled back: the person gets the kind reply, recorded on its own
             log.error("update %d: handler error: %s", route.update_id, describe_error(e))
-            ops = self._sorry_ops(route)
-        if route.clear_keyboard_of:
-            ops.insert(0, {"op": "clear_kb", "chat_id": route.chat_id, "message_id": route.clear_keyboard_of})
-        try:
-            self.journal.record(route.update_id, ops, fp)
-        except Exception as e:  # a full disk, a locked file: answer anyway, without the safety net
-            log.error("update %d: journal write failed: %s", route.update_id, describe_error(e))
+            ops = []
+            try:
+                with self._transaction():
+                    ops = self._sorry_ops(route)
+                    if route.clear_keyboard_of:
+                        ops.insert(0, {"op": "clear_kb", "chat_id": route.chat_id, "message_id": route.clear_keyboard_of})
+                    self.journal.record(route.update_id, ops, fp)
+            except Exception as e2:  # a full disk, a locked file: answer anyway, without the safety net
+                log.error("update %d: journal write failed: %s", route.update_id, describe_error(e2))
+                ops = ops or self._sorry_ops(route, with_menu=False)
+        if getattr(store, "deletions", 0) != deletions:
+            self._scrub[route.update_id] = True  # checkpoint the WAL once the replies are out
         return ops
 
-    def _sorry_ops(self, route: Route) -> list[dict[str, Any]]:
+    def _sorry_ops(self, route: Route, with_menu: bool = True) -> list[dict[str, Any]]:
         lang = ui_lang(route.lang)
         if route.user_id:
             try:
@@ -340,7 +523,7 @@ class TelegramService:
         _ = translator(lang)
         sorry = Reply(_(SORRY))
         menu: list[Reply] = []
-        if route.user_id:
+        if route.user_id and with_menu:
             try:
                 menu = list(self.engine.handle(route.user_id, Event.cmd("menu", lang_hint=route.lang)) or [])
             except Exception as e:
@@ -381,26 +564,65 @@ class TelegramService:
         return len(rows)
 
     def _enqueue(self, job: Job) -> None:
+        """Queue a job for its chat. An emergency reply goes before the person's other waiting
+        replies; a person writing faster than Telegram lets the bot answer is told once (at most
+        once a minute) that the bot got the messages and answers what matters first."""
         q = self._queues.setdefault(job.chat_id, deque())
-        q.append(job)
+        waiting = len(q) + (1 if job.chat_id in self._sending else 0)
+        if job.emergency:
+            at = 0
+            while at < len(q) and q[at].emergency:
+                at += 1
+            q.insert(at, job)
+        else:
+            q.append(job)
+        now = time.monotonic()
+        # Told only when it matters: an emergency jumps waiting replies, or the person writes
+        # faster than Telegram lets the bot answer (their chat is being paced) and replies pile up.
+        busy = (job.emergency and waiting > 0) or (waiting >= NOTICE_AFTER and self.pacer.limited(job.chat_id, now))
+        if busy and now - self._noticed.get(job.chat_id, -1e9) > NOTICE_EVERY and job.chat_id > 0:
+            self._noticed[job.chat_id] = now
+            if len(self._noticed) > 10000:
+                self._noticed = {c: t for c, t in self._noticed.items() if now - t <= NOTICE_EVERY}
+            _ = translator(ui_lang(job.lang))
+            notice = Job(job.update_id, job.chat_id, [{"op": "send", "chat_id": job.chat_id, "text": _(BUSY_NOTICE)}],
+                         kind="notice", t0=job.t0, ephemeral=True)
+            q.appendleft(notice)
         if job.chat_id not in self._workers:
             self._workers[job.chat_id] = self._spawn(self._drain(job.chat_id))
 
     async def _drain(self, chat_id: int) -> None:
         q = self._queues[chat_id]
         try:
-            while q:
+            while q:  # on shutdown too (until drain's timeout): only retries stop waiting
                 job = q.popleft()
+                if self._collapse(job, q):
+                    continue
+                self._sending[chat_id] = job
                 try:
                     await self._send_job(job)
                 except asyncio.CancelledError:
                     raise
                 except Exception as e:  # never let one job kill the chat's sender
                     log.error("update %d: sending failed: %s", job.update_id, describe_error(e))
+                finally:
+                    self._sending.pop(chat_id, None)
         finally:
             self._workers.pop(chat_id, None)
             if not q:
                 self._queues.pop(chat_id, None)
+
+    def _collapse(self, job: Job, q: deque[Job]) -> bool:
+        """A lesson reply older than a minute with a newer one queued behind it is not sent one
+        a second: the newer answer stands. Emergencies and the last reply are always sent."""
+        if job.emergency or job.ephemeral or time.monotonic() - job.t0 <= COLLAPSE_AFTER:
+            return False
+        if not any(not later.ephemeral for later in q):
+            return False
+        self.journal.finish(job.update_id)
+        log.warning("update %d: its reply waited %.0f s and a newer one follows: collapsed, not sent",
+                    job.update_id, time.monotonic() - job.t0)
+        return True
 
     async def _send_job(self, job: Job) -> None:
         sent = 0
@@ -408,6 +630,7 @@ class TelegramService:
         chat_id = job.chat_id
         for i in range(job.start, len(job.ops)):
             op = dict(job.ops[i])
+            op.pop("src", None)
             if op.get("chat_id") == job.chat_id:
                 op["chat_id"] = chat_id
             try:
@@ -418,19 +641,33 @@ class TelegramService:
                     await self._do_op(job.update_id, op)
                 if op["op"] in ("send", "send_file"):
                     sent += 1
+            except Interrupted:  # shutting down: the rest stays in the journal for the next run
+                log.info("update %d: %d message(s) left for the next run", job.update_id, len(job.ops) - i)
+                return
             except Forbidden:
                 log.info("update %d: the chat blocked the bot; dropping its replies", job.update_id)
                 break
-            except Exception as e:  # TelegramError, or an answer python-telegram-bot could not read
+            except BadRequest as e:  # undeliverable as it is (chat not found, a malformed message)
                 failed += 1
-                log.warning("update %d: op %d (%s) failed: %s", job.update_id, i, op.get("op"), type(e).__name__)
-            self.journal.progress(job.update_id, i + 1)
-        self.journal.finish(job.update_id)
+                log.error("update %d: op %d (%s) refused by Telegram, not retried: %s",
+                          job.update_id, i, op.get("op"), type(e).__name__)
+                if "chat not found" in str(e).lower():
+                    break
+            except Exception as e:  # an answer python-telegram-bot could not read: not retried blindly
+                failed += 1
+                log.error("update %d: op %d (%s) failed: %s", job.update_id, i, op.get("op"), describe_error(e))
+            if not job.ephemeral:
+                self.journal.accepted(job.update_id, job.ops[i + 1:])  # the sent reply leaves the disk
+        if not job.ephemeral:
+            self.journal.finish(job.update_id)
+            if job.scrub:
+                self.journal.scrub()
         self._finished += 1
         if self._finished % 1000 == 0:
             self.journal.prune()
         ms = (time.monotonic() - job.t0) * 1000
-        log.info(
+        log.log(
+            logging.DEBUG if job.ephemeral else logging.INFO,  # one INFO line per update
             "update %d: %s -> %d message(s)%s in %.0f ms",
             job.update_id, job.kind, sent, f", {failed} failed" if failed else "", ms,
         )
@@ -469,7 +706,7 @@ class TelegramService:
                 reply_parameters=reply,
             )
 
-        await with_retries(send, f"update {uid} sendMessage", stop=self.stopping)
+        await deliver(send, f"update {uid} sendMessage", stop=self.stopping)
 
     async def _send_file(self, uid: int, op: dict[str, Any], reply: ReplyParameters | None) -> None:
         """A document (the poster PDF) or a photo (a QR code, a chart), made again from its recipe."""
@@ -483,7 +720,7 @@ class TelegramService:
                 return await self.bot.send_photo(photo=upload, **kw)
             return await self.bot.send_document(document=upload, **kw)
 
-        await with_retries(send, f"update {uid} {'sendPhoto' if photo else 'sendDocument'}", stop=self.stopping)
+        await deliver(send, f"update {uid} {'sendPhoto' if photo else 'sendDocument'}", stop=self.stopping)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def _spawn(self, coro) -> asyncio.Task:
