@@ -7,15 +7,32 @@ from bot.content_loader.loader import check_content
 from bot.content_loader.problems import Problem
 
 
-def full_check(directory) -> list[Problem]:
-    """Schema and cross-file rules, then the tools' own rules (red flags, recruiter check), then
-    the rules about what a person reads (bot/content_loader/rendered.py)."""
-    content, problems = check_content(directory)
+def full_check(directory, strict: bool | None = None) -> list[Problem]:
+    """Every problem `content check` reports (see full_validation)."""
+    return full_validation(directory, strict)[1]
+
+
+def full_validation(directory, strict: bool | None = None):
+    """(Content or None, problems): the one validation both `content check` and start-up run.
+
+    Schema and cross-file rules, then the tools' own rules (red flags, recruiter check), then
+    the rules about what a person reads (bot/content_loader/rendered.py), then the editors'
+    guards (bot/content_loader/guards.py). Content is None when there is an error."""
+    content, problems = check_content(directory, strict=strict)
     if content is None:
-        return problems
+        return None, problems
+    problems = _more_problems(content, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    content.warnings = [p for p in problems if p.severity != "error"]
+    return content, problems
+
+
+def _more_problems(content, problems: list[Problem]) -> list[Problem]:
     from bot.app import make_tools
     from bot.store.memory import MemoryStore
 
+    problems = list(problems)
     try:
         tools = make_tools(content, MemoryStore())
     except Exception as e:  # a tool that cannot even start on this content
@@ -47,14 +64,28 @@ def full_check(directory) -> list[Problem]:
     from bot.content_loader.rendered import all_problems
 
     problems.extend(all_problems(content))
+    if not any(p.severity == "error" for p in problems):  # guards judge content that loads
+        from bot.content_loader.guards import guard_problems
+
+        def engine_factory():
+            from bot.app import make_commands
+            from bot.engine import Engine
+
+            store = MemoryStore()
+            return Engine(content, store, tools=make_tools(content, store), commands=make_commands(content, store))
+
+        try:
+            problems.extend(guard_problems(content, tools, engine_factory))
+        except Exception as e:  # pragma: no cover - a guard that cannot run is an error, not a crash
+            problems.append(Problem("guards.yaml", 0, f"the guards could not run: {type(e).__name__}: {e}"))
     return problems
 
 
-def run_check(directory=None) -> int:
+def run_check(directory=None, strict: bool | None = None) -> int:
     from bot.app import content_dir
 
     base = content_dir(directory)
-    problems = sorted(full_check(base))
+    problems = sorted(full_check(base, strict))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for p in errors + warnings:
