@@ -28,7 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="content_command", metavar="SUBCOMMAND")
     c = csub.add_parser("check", help="validate the content; exit 1 listing every problem")
     c.add_argument("--content", help="content folder")
+    c.add_argument("--strict", action="store_true", help="every text in every language (a missing translation is an error)")
     c.set_defaults(func=_content_check)
+    from bot.content_loader.editor_cli import add_content_commands
+
+    add_content_commands(csub)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
     p = sub.add_parser("classify", help="label messages from standard input, one JSON per line")
@@ -63,7 +67,7 @@ def _chat(args) -> int:
 def _content_check(args) -> int:
     from bot.content_loader.check import run_check
 
-    return run_check(args.content)
+    return run_check(args.content, strict=True if args.strict else None)
 
 
 def _classify(args) -> int:
