@@ -17,7 +17,10 @@ TOOL_FACTORIES: list[str] = [
 
 
 # Each entry: "module:factory", called as factory(content, store) -> Command or list of them.
-COMMAND_FACTORIES: list[str] = []
+COMMAND_FACTORIES: list[str] = [
+    "bot.content_loader.reload:make_command",
+    "bot.alerts.commands:make_commands",
+]
 
 
 def make_commands(content: Any, store: Any) -> list[Any]:

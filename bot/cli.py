@@ -10,6 +10,7 @@ FEATURE_CLIS = [
     "bot.adapters.telegram.cli",
     "bot.offers.cli",
     "bot.registry.cli",
+    "bot.alerts.cli",
 ]
 
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content", help="content folder (default: BOT_CONTENT_DIR or ./content)")
     p.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
     p.add_argument("--user", default="term:local", help=argparse.SUPPRESS)
+    p.add_argument("--at", metavar="MODULE[:NODE]", help="open the chat at this screen (e.g. fake_offer:intro)")
     p.set_defaults(func=_chat)
 
     p = sub.add_parser("content", help="content tools")
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", help="label messages from standard input, one JSON per line")
     p.add_argument("--content", help="content folder")
+    p.add_argument("--explain", action="store_true", help="say which keywords, example words or answers decided, in plain lines")
     p.set_defaults(func=_classify)
 
     for name in FEATURE_CLIS:
@@ -61,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 def _chat(args) -> int:
     from bot.adapters.terminal import run_terminal_chat
 
-    return run_terminal_chat(content=args.content, lang=args.lang, db=args.db, user=args.user)
+    return run_terminal_chat(content=args.content, lang=args.lang, db=args.db, user=args.user, at=args.at)
 
 
 def _content_check(args) -> int:
@@ -84,6 +87,13 @@ def _classify(args) -> int:
         return 1
     matcher = IntentMatcher.for_content(content)
     out = sys.stdout
+    if args.explain:
+        from bot.content_loader.explain import explain
+
+        for line in sys.stdin:
+            if line.strip():
+                out.write(explain(content, line.rstrip("\r\n")) + "\n\n")
+        return 0
     for line in sys.stdin:
         text = line.rstrip("\r\n")
         if not text.strip():

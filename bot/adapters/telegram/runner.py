@@ -280,6 +280,27 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
         server.stop()
 
 
+def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.AbstractEventLoop) -> None:
+    """/reload and SIGHUP swap the engine (bot/content_loader/reload.py). A SIGHUP reload runs in
+    the engine's own thread, between two updates."""
+    from bot.content_loader import reload as content_reload
+
+    def swap(engine: Any) -> None:
+        service.engine = engine
+
+    reloader = content_reload.Reloader(cfg.content_dir, lambda: service.engine, swap)
+    content_reload.install(reloader)
+
+    def on_hup() -> None:
+        log.info("SIGHUP: reloading the content")
+        loop.run_in_executor(service._pool, reloader.reload)  # noqa: SLF001 - the engine thread
+
+    try:
+        loop.add_signal_handler(signal.SIGHUP, on_hup)
+    except (NotImplementedError, RuntimeError, AttributeError):  # pragma: no cover - non-Unix
+        pass
+
+
 async def run_bot(cfg: Config) -> int:
     from bot.app import build_engine
 
@@ -304,6 +325,7 @@ async def run_bot(cfg: Config) -> int:
     engine.admins = {f"tg:{i}" for i in cfg.admin_ids}
     log.info("bot @%s started (%s mode)", me.username, cfg.mode)
     service = TelegramService(engine, bot, journal, me, ChatPacer(cfg.chat_rate, cfg.chat_burst))
+    _install_reload(service, cfg, loop)
     service.resume()
     commands = asyncio.ensure_future(register_commands(bot, stop))
     t0 = time.monotonic()
