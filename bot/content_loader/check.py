@@ -1,6 +1,7 @@
 """`python -m bot content check`: every problem with file and line; exit 1 on any error."""
 from __future__ import annotations
 
+import re
 import sys
 
 from bot.content_loader.loader import check_content
@@ -21,14 +22,30 @@ def full_validation(directory, strict: bool | None = None):
     content, problems = check_content(directory, strict=strict)
     if content is None:
         return None, problems
-    problems = _more_problems(content, problems)
+    from bot.content_loader.loader import is_strict
+
+    problems = _more_problems(content, problems, is_strict(strict))
     if any(p.severity == "error" for p in problems):
         return None, problems
     content.warnings = [p for p in problems if p.severity != "error"]
     return content, problems
 
 
-def _more_problems(content, problems: list[Problem]) -> list[Problem]:
+def _translation_warnings(content, problems: list[Problem], strict: bool) -> list[Problem]:
+    """The tools' "missing the 'jv' text" errors, for a language other than the default, are
+    warnings unless --strict: the bot shows the default language's text with a note."""
+    if strict:
+        return problems
+    out = []
+    for p in problems:
+        m = re.search(r"missing the '([a-z]{2,3})' (?:text|translation)", p.message)
+        if m and p.severity == "error" and m.group(1) != content.default_language:
+            p = Problem(p.file, p.line, p.message + ": the bot shows the default language's text (--strict makes this an error)", "warning")
+        out.append(p)
+    return out
+
+
+def _more_problems(content, problems: list[Problem], strict: bool = False) -> list[Problem]:
     from bot.app import make_tools
     from bot.store.memory import MemoryStore
 
@@ -59,7 +76,7 @@ def _more_problems(content, problems: list[Problem]) -> list[Problem]:
                             f"tool {b['tool']!r} does not exist (known: {', '.join(sorted(names)) or 'none'})")
                 )
     for t in tools:
-        problems.extend(t.validate_content(content))
+        problems.extend(_translation_warnings(content, t.validate_content(content), strict))
     # what a person reads: WhatsApp numbers, editors' notes, rendered length (rendered.py)
     from bot.content_loader.rendered import all_problems
 
