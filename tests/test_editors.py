@@ -167,7 +167,7 @@ def test_a_guard_ad_fails_when_a_red_flag_is_made_too_broad(content_copy):
     assert problems, "the Disnaker announcement must fail its guard"
     msg = str(problems[0])
     assert "disnaker_g_to_g_korea" in msg and "must stay low" in msg
-    assert "'intern_fee'" in msg or "redflags.yaml:" in msg
+    assert "'internship_fee' (redflags.yaml:" in msg
     assert '"pendaftaran"' in msg.lower() or "pendaftaran" in msg.lower()
 
 

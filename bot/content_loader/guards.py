@@ -54,8 +54,8 @@ def guard_problems(content: Any, tools: list[Any], engine_factory) -> list[Probl
             result = offer.check(g["text"])
             if want_low and result.level != "low":
                 out.append(Problem(REL, where, f"the ad {name!r} must stay low but is now rated {result.level} "
-                                   f"(score {result.score:g}): red flag {fired(result)}. Make that red flag narrower, "
-                                   f"or add the words to its exceptions"))
+                                   f"(score {result.score:g}): red flag {fired(result)}. Make that keyword narrower (a longer "
+                                   f"phrase), or limit the red flag with `context: abroad` or `negatable: true`"))
             if not want_low:
                 need = g.get("level", "high")
                 if LEVELS.index(result.level) < LEVELS.index(need):
