@@ -270,3 +270,51 @@ def test_classify_explain_says_which_keywords_and_answers_decided():
     assert "intent: emergency" in out
     assert '"paspor ditahan"' in out
     assert "direct answer: passport_held" in out
+
+
+# -- the guide's recipes are true ----------------------------------------------------------------------
+def _yaml_blocks(section: str) -> list[str]:
+    import textwrap
+
+    return [textwrap.dedent(b) for b in re.findall(r"```yaml\n(.*?)\n\s*```", section, re.S)]
+
+
+def test_the_guides_recipes_pass_the_check_as_written(content_copy):
+    """Following the guide's examples (scam pattern, contact, answer) gives content that passes."""
+    guide = (CONTENT / "README.md").read_text(encoding="utf-8")
+    recipes = guide[guide.index("## Recipes"):]
+    scam = recipes[recipes.index("### A new scam pattern"):recipes.index("### A new contact")]
+    contact = recipes[recipes.index("### A new contact"):recipes.index("### A new question")]
+    answer = recipes[recipes.index("### A new question"):recipes.index("### A new module")]
+    node, button, flag, guards = _yaml_blocks(scam)
+    (contact_block,) = _yaml_blocks(contact)
+    (answer_block,) = _yaml_blocks(answer)
+
+    def indent(block: str, n: int) -> str:
+        return "\n".join((" " * n + ln) if ln.strip() else ln for ln in block.strip("\n").splitlines()) + "\n"
+
+    fo = content_copy / "modules" / "fake_offer.yaml"
+    t = fo.read_text(encoding="utf-8")
+    t = t.replace("\n  route_domestic:\n", "\n" + indent(node, 2) + "\n  route_domestic:\n", 1)
+    t = t.replace('        goto: route_sexual\n', '        goto: route_sexual\n' + indent(button, 6), 1)
+    t = t.replace("keywords:\n  id:\n", "keywords:\n  id:\n    - lewat batam\n", 1).replace("\n  en:\n    - ", "\n  en:\n    - through batam\n    - ", 1)
+    fo.write_text(t, encoding="utf-8")
+    red = content_copy / "redflags.yaml"
+    red.write_text(red.read_text(encoding="utf-8").replace("\n  - id: free_travel\n", "\n" + indent(flag, 2) + "\n  - id: free_travel\n", 1), encoding="utf-8")
+    g = yaml.safe_load(guards)
+    gf = content_copy / "guards.yaml"
+    gt = gf.read_text(encoding="utf-8")
+    gt = gt.replace("stay_high:\n", "stay_high:\n" + indent(yaml.safe_dump(g["stay_high"], allow_unicode=True, width=1000), 2), 1)
+    gt = gt.replace("stay_low:\n", "stay_low:\n" + indent(yaml.safe_dump(g["stay_low"], allow_unicode=True, width=1000), 2), 1)
+    gt += '  - text: "kerja ke malaysia lewat batam aman ga?"\n    answer: batam_route\n'
+    gf.write_text(gt, encoding="utf-8")
+    cf = content_copy / "contacts.yaml"
+    cf.write_text(cf.read_text(encoding="utf-8").replace("\ncontacts:\n", "\ncontacts:\n" + indent(contact_block, 2), 1), encoding="utf-8")
+    af = content_copy / "answers.yaml"
+    af.write_text(af.read_text(encoding="utf-8").replace("\nanswers:\n", "\nanswers:\n" + indent(answer_block, 2), 1), encoding="utf-8")
+
+    problems = full_check(content_copy, strict=True)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    content = load_content(content_copy)
+    assert "route_batam" in content.modules["fake_offer"]["nodes"]
+    assert "bp3mi_kepri" in content.contacts and "batam_route" in content.answers
