@@ -155,3 +155,34 @@ def test_reload_keeps_the_old_content_on_failure_and_people_keep_their_place(tmp
         assert "changed in an update" in gone[0].text or "diubah dalam pembaruan" in gone[0].text
     finally:
         r.install(None)
+
+
+def test_kirim_peringatan_sends_to_subscribers_and_gives_the_admin_a_summary(engine, monkeypatch):
+    import sys
+    import threading
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "telegram"))
+    from emulator import BotAPIEmulator
+
+    token = "123456:UNIT-TOKEN-abc"
+    emu = BotAPIEmulator(token).start()
+    try:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+        monkeypatch.setenv("TELEGRAM_API_URL", emu.api_url)
+        engine.admins = {"tg:1"}
+        for c in (701, 702, 703, 704):
+            engine.handle(f"tg:{c}", Event.cmd("langganan"))
+        emu.fail("sendMessage", "403", chat_id=703)
+        got = engine.handle("tg:1", Event.cmd("kirim_peringatan", ALERT))
+        assert "4" in got[0].text
+        emu.wait_until(lambda: emu.sent_to(1), 20)
+        assert sorted(int(m["chat"]["id"]) for m in emu.messages if m["chat"]["id"] != 1) == [701, 702, 704]
+        summary = emu.sent_to(1)[-1]["text"]
+        assert "3" in summary and "1" in summary  # sent 3, unsubscribed 1 (in the admin's language)
+        assert AlertStore.for_store(engine.store).subscribers() == 3
+        for t in threading.enumerate():
+            if t.name.startswith("alert-"):
+                t.join(5)
+    finally:
+        emu.stop()

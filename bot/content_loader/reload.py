@@ -27,6 +27,7 @@ class Reloader:
         self.get = get
         self.swap = swap
         self._lock = threading.Lock()
+        self.last_errors: list[str] = []
 
     def reload(self) -> tuple[bool, str]:
         from bot.app import build_engine, content_dir
@@ -41,17 +42,20 @@ class Reloader:
                 errors = [p for p in e.problems if p.severity == "error"]
                 log.error("content reload failed: %d error(s); still serving the old content\n%s",
                           len(errors), "\n".join(f"  {p}" for p in errors))
+                self.last_errors = [str(p) for p in errors]
                 listed = "\n".join(f"• {p}" for p in errors[:MAX_LISTED])
-                more = f"\n… and {len(errors) - MAX_LISTED} more (run `python -m bot content check`)" if len(errors) > MAX_LISTED else ""
-                return False, f"{len(errors)} error(s) in the new content:\n{listed}{more}"
+                more = f"\n… (+{len(errors) - MAX_LISTED}: python -m bot content check)" if len(errors) > MAX_LISTED else ""
+                return False, f"{len(errors)}:\n{listed}{more}"
             except Exception as e:  # a tool that cannot start on it, a bug: keep the old engine
                 log.error("content reload failed (%s); still serving the old content", type(e).__name__)
-                return False, f"the new content could not be loaded ({type(e).__name__}: {e})"
+                self.last_errors = [f"{type(e).__name__}: {e}"]
+                return False, f"1:\n• {type(e).__name__}: {e}"
             new.admins = set(getattr(old, "admins", set()))
             new.bot_username = getattr(old, "bot_username", None)
             self.swap(new)
             warnings = len(new.content.warnings)
             log.info("content reloaded from %s: %d module(s), %d warning(s)", base, len(new.content.modules), warnings)
+            self.last_errors = []
             return True, f"{len(new.content.modules)} module(s), {warnings} warning(s)"
 
 

@@ -18,5 +18,7 @@ class ReloadCommand(Command):
         ok, detail = r.CURRENT.reload()
         if ok:
             return [Reply(_("Content reloaded: {detail}.").format(detail=detail), source="admin:reload")]
-        return [Reply(_("The new content was NOT loaded; the bot keeps serving the old content.") + "\n\n" + detail,
-                      source="admin:reload:failed")]
+        count, _sep, listed = detail.partition(":\n")
+        head = _("The new content was NOT loaded; the bot keeps serving the old content.")
+        errors = _("Errors in the new content: {n}").format(n=count)
+        return [Reply(f"{head}\n\n{errors}\n{listed}", source="admin:reload:failed")]
