@@ -105,6 +105,20 @@ def test_one_pass_reports_every_mistake_once_errors_first_in_plain_words(content
     assert len(errors) == 2, errors
 
 
+def test_a_regex_that_does_not_compile_comes_in_the_same_run_as_a_typo_elsewhere(content_copy):
+    fo = content_copy / "modules" / "fake_offer.yaml"
+    fo.write_text(fo.read_text(encoding="utf-8").replace("goto: ads\n", "goto: adds\n", 1), encoding="utf-8")
+    red = content_copy / "redflags.yaml"
+    t = red.read_text(encoding="utf-8")
+    assert 'en: ["intern\\\\w*' in t
+    red.write_text(t.replace('en: ["intern\\\\w*', 'en: ["intern(\\\\w*', 1), encoding="utf-8")
+    out = run_bot("content", "check", content=content_copy).stdout
+    errors = [ln for ln in out.splitlines() if ln.endswith(tuple("abcdefghijklmnopqrstuvwxyz0123456789'")) and ": warning: " not in ln and ".yaml:" in ln]
+    assert any(ln.startswith("modules/fake_offer.yaml:") and "'adds'" in ln for ln in errors), out
+    assert any(ln.startswith("redflags.yaml:") and "does not compile" in ln for ln in errors), out
+    assert "2 error(s)" in out
+
+
 def test_strict_makes_a_missing_translation_an_error(content_copy):
     help_ = content_copy / "modules" / "help.yaml"
     help_.write_text(help_.read_text(encoding="utf-8").replace('title: {id: "Minta bantuan", en: "Get help"}', 'title: {id: "Minta bantuan"}', 1), encoding="utf-8")

@@ -19,11 +19,15 @@ def full_validation(directory, strict: bool | None = None):
     Schema and cross-file rules, then the tools' own rules (red flags, recruiter check), then
     the rules about what a person reads (bot/content_loader/rendered.py), then the editors'
     guards (bot/content_loader/guards.py). Content is None when there is an error."""
-    content, problems = check_content(directory, strict=strict)
+    from bot.content_loader.loader import check_content_partial, is_strict
+
+    content, problems = check_content_partial(directory, strict=strict)
     if content is None:
         return None, problems
-    from bot.content_loader.loader import is_strict
-
+    if any(p.severity == "error" for p in problems):
+        # one pass: the tools' own rules still run on what parsed (not the rendered screens or
+        # the guards, which would only repeat the errors above in other words)
+        return None, problems + _tool_problems(content, is_strict(strict))
     problems = _more_problems(content, problems, is_strict(strict))
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -42,6 +46,22 @@ def _translation_warnings(content, problems: list[Problem], strict: bool) -> lis
         if m and p.severity == "error" and m.group(1) != content.default_language:
             p = Problem(p.file, p.line, p.message + ": the bot shows the default language's text (--strict makes this an error)", "warning")
         out.append(p)
+    return out
+
+
+def _tool_problems(content, strict: bool) -> list[Problem]:
+    from bot.app import make_tools
+    from bot.store.memory import MemoryStore
+
+    out: list[Problem] = []
+    try:
+        tools = make_tools(content, MemoryStore())
+        for t in tools:
+            found = _translation_warnings(content, t.validate_content(content), strict)
+            # a file that did not parse is already reported: not also "missing"
+            out.extend(p for p in found if p.file in content.files or not (content.dir / p.file).exists())
+    except Exception:  # a tool that cannot read half-broken content: its rules wait for the fix
+        return []
     return out
 
 

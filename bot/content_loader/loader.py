@@ -170,6 +170,16 @@ def is_strict(strict: bool | None = None) -> bool:
 
 def check_content(directory: str | Path, strict: bool | None = None) -> tuple[Content | None, list[Problem]]:
     """Every problem (errors and warnings) and, when there is no error, the Content."""
+    content, problems = check_content_partial(directory, strict)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return content, problems
+
+
+def check_content_partial(directory: str | Path, strict: bool | None = None) -> tuple[Content | None, list[Problem]]:
+    """Like check_content, but also returns the Content when it has errors, as long as the files
+    it is built from parsed: `content check` uses it to run the tools' own rules in the same pass
+    (a regex that does not compile is reported together with a YAML typo elsewhere)."""
     strict = is_strict(strict)
     base = Path(directory)
     problems: list[Problem] = []
@@ -227,7 +237,8 @@ def check_content(directory: str | Path, strict: bool | None = None) -> tuple[Co
     checker.strict = strict
     checker.broken = {rel for rel in kinds if rel not in files}
     checker.run()
-    if any(p.severity == "error" for p in problems):
+    needed = ("settings.yaml", "contacts.yaml", "emergency.yaml", "intents.yaml", "about.yaml")
+    if any(rel not in files for rel in needed):
         return None, problems
 
     modules = {}
