@@ -332,3 +332,16 @@ def test_the_guides_recipes_pass_the_check_as_written(content_copy):
     content = load_content(content_copy)
     assert "route_batam" in content.modules["fake_offer"]["nodes"]
     assert "bp3mi_kepri" in content.contacts and "batam_route" in content.answers
+
+
+def test_a_misspelt_key_is_one_error_with_a_suggestion_and_no_cascade(content_copy):
+    fo = content_copy / "modules" / "fake_offer.yaml"
+    t = fo.read_text(encoding="utf-8")
+    fo.write_text(t.replace("  ads:\n    text:\n", "  ads:\n    txt:\n", 1), encoding="utf-8")
+    cf = content_copy / "contacts.yaml"
+    cf.write_text(cf.read_text(encoding="utf-8").replace("    seen: 2024-08-04\n", "    sen: 2024-08-04\n", 1), encoding="utf-8")
+    errors = [p for p in full_check(content_copy) if p.severity == "error"]
+    assert [(p.file, p.message.split(": ", 1)[1]) for p in errors] == [
+        ("contacts.yaml", "'sen' is not a field here: did you mean 'seen'?"),
+        ("modules/fake_offer.yaml", "'txt' is not a field here: did you mean 'text'?"),
+    ]

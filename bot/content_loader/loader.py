@@ -112,13 +112,50 @@ def _validator(schema_path: str, mtime: float) -> Draft202012Validator:
 def _schema_problems(validator: Draft202012Validator, kind: str, data: Any, rel: str, lines) -> list[Problem]:
     sub = {"$ref": f"#/$defs/{kind}"}
     v = validator.evolve(schema={**validator.schema, **sub})
-    out = []
+    found: list[tuple[tuple, Any]] = []
     for err in v.iter_errors(data):
         if err.context:  # oneOf/anyOf: say what the closest alternative needed
             err = best_match(err.context) or err
-        path = tuple(err.absolute_path)
+        found.append((tuple(err.absolute_path), err))
+    out = []
+    for path, err in _typo_first(found):
         where = "/".join(str(p) for p in path) or "(top)"
-        out.append(Problem(rel, line_of(lines, path), f"{where}: {_friendly(err)}"))
+        out.append(Problem(rel, line_of(lines, path), f"{where}: {err if isinstance(err, str) else _friendly(err)}"))
+    return out
+
+
+COMMON_KEYS = (
+    "text", "buttons", "contacts", "quiz", "next", "tool", "choose_country", "label", "goto", "module", "action", "set",
+    "node", "source", "sources", "seen", "name", "lines", "value", "note", "questions", "keywords", "title", "summary",
+    "start", "nodes", "intent", "order", "missions", "legal_placement", "countries", "weight", "why", "patterns",
+    "context", "options", "correct", "feedback", "question", "url", "seed", "min_risk", "negatable", "stay_low",
+    "stay_high", "reach", "answer", "written",
+)
+
+
+def _typo_first(found: list[tuple[tuple, Any]]) -> list[tuple[tuple, Any]]:
+    """A misspelt key ("txt:") gives "'txt' was unexpected" and "'text' is required" (or another
+    alternative's required key): say it once, as "did you mean 'text'?"."""
+    import difflib
+
+    by_path: dict[tuple, list[Any]] = {}
+    for path, err in found:
+        by_path.setdefault(path, []).append(err)
+    out: list[tuple[tuple, Any]] = []
+    for path, errs in by_path.items():
+        unexpected = [u for e in errs if e.validator == "additionalProperties" for u in re.findall(r"'([^']+)'", e.message.split("(")[-1])]
+        wanted = [e.validator_value for e in errs if e.validator == "required"]
+        required = [k for e in errs if e.validator == "required" for k in re.findall(r"^'([^']+)'", e.message)]
+        fixes = []
+        for u in unexpected:
+            close = difflib.get_close_matches(u, required, n=1, cutoff=0.6) or difflib.get_close_matches(u, COMMON_KEYS, n=1, cutoff=0.7)
+            if close:
+                fixes.append(f"'{u}' is not a field here: did you mean '{close[0]}'?")
+        if fixes:  # the other alternatives' "required" were about the same misspelt key
+            out += [(path, f) for f in fixes]
+            out += [(path, e) for e in errs if e.validator not in ("required", "additionalProperties")]
+            continue
+        out += [(path, e) for e in errs]
     return out
 
 
@@ -307,7 +344,7 @@ class _Checker:
             self.check_module(rel, m, set(module_ids), set(contacts))
         for rel, key in (("emergency.yaml", "contacts"),):
             for i, cid in enumerate(self.files.get(rel, {}).get(key, [])):
-                if cid not in contacts and cid != EMBASSY:
+                if cid not in contacts and cid != EMBASSY and "contacts.yaml" not in self.broken:
                     self.err(rel, (key, i), f"contact {cid!r} is not in contacts.yaml")
         for code, country in self.files.get("contacts.yaml", {}).get("countries", {}).items():
             for i, cid in enumerate(country.get("missions", [])):
@@ -317,7 +354,7 @@ class _Checker:
         intents = self.files.get("intents.yaml", {}).get("intents", {})
         known = {"emergency", "unknown"} | set(intents) | {m["intent"] for m in modules.values()}
         for name in self.files.get("examples.yaml", {}).get("examples", {}):
-            if name not in known:
+            if name not in known and not any(r.startswith("modules/") for r in self.broken):
                 self.err("examples.yaml", ("examples", name), f"{name!r} is not an intent (known: {', '.join(sorted(known))})")
         for name in ("menu", "language"):
             if "intents.yaml" in self.files and name not in intents:
@@ -370,6 +407,8 @@ class _Checker:
     def check_numbers(self, contacts: dict[str, Any]) -> None:
         """A phone number written anywhere must be one of contacts.yaml, which carries its
         source and date: a wrong number can cost a victim their one chance of help."""
+        if "contacts.yaml" in self.broken:  # its own error is reported; every number would look unknown
+            return
         known: set[str] = set()
         for c in contacts.values():
             for ln in c.get("lines", []):
@@ -447,7 +486,7 @@ class _Checker:
         asked: dict[str, str] = {}  # a question, folded -> the answer it belongs to
         for aid, a in answers.items():
             p = ("answers", aid)
-            if a["module"] not in module_nodes:
+            if a["module"] not in module_nodes and f"modules/{a['module']}.yaml" not in self.broken:
                 self.err(rel, p + ("module",), f"module {a['module']!r} does not exist")
             for lang in self.languages:
                 qs = a["questions"].get(lang)
@@ -466,11 +505,13 @@ class _Checker:
             self.check_contact_ids(rel, p + ("contacts",), a.get("contacts", []), contact_ids)
             for i, b in enumerate(a.get("buttons", [])):
                 bp = p + ("buttons", i)
-                if "module" in b and b["module"] not in module_nodes:
+                if "module" in b and b["module"] not in module_nodes and f"modules/{b['module']}.yaml" not in self.broken:
                     self.err(rel, bp + ("module",), f"button points to module {b['module']!r}, which does not exist")
                 if "node" in b:
                     mid, _, nid = b["node"].partition(":")
-                    if mid not in module_nodes:
+                    if f"modules/{mid}.yaml" in self.broken:
+                        pass
+                    elif mid not in module_nodes:
                         self.err(rel, bp + ("node",), f"button points to {b['node']!r}: module {mid!r} does not exist")
                     elif nid not in module_nodes[mid]:
                         self.err(rel, bp + ("node",), f"button points to {b['node']!r}: module {mid!r} has no node {nid!r}")
