@@ -186,3 +186,18 @@ def test_kirim_peringatan_sends_to_subscribers_and_gives_the_admin_a_summary(eng
                 t.join(5)
     finally:
         emu.stop()
+
+
+def test_one_sender_per_alert(engine):
+    from bot.alerts.sender import AlreadySending
+
+    alerts = AlertStore.for_store(engine.store)
+    alerts.subscribe("tg:5", 5, "id")
+    assert alerts.claim(ALERT) is None
+    with pytest.raises(AlreadySending):
+        send_alert(alerts, engine.content, ALERT, lambda c, t: Outcome("sent"))
+    alerts.release(ALERT)
+    # a claim left by a process that died (kill -9) is taken over
+    alerts.conn.execute("INSERT OR REPLACE INTO alert_runs(alert, pid, host, since) VALUES(?, 999999, ?, 'x')",
+                        (ALERT, __import__("socket").gethostname()))
+    assert send_alert(alerts, engine.content, ALERT, lambda c, t: Outcome("sent"), sleep=lambda s: None).sent == 1

@@ -48,9 +48,14 @@ def _send(args) -> int:
     alerts = AlertStore.for_store(store)
     api = HttpApi(cfg.token, cfg.api_url)
     rate = float(os.environ.get("ALERT_RATE") or 25)
+    from bot.alerts.sender import AlreadySending
+
     try:
         summary = send_alert(alerts, content, args.name, api.send, rate=min(rate, 25.0),
                              progress=lambda s: print(f"  ... {s.sent + s.failed + s.unsubscribed} done", flush=True))
+    except AlreadySending as e:
+        print(str(e), file=sys.stderr)
+        return 1
     finally:
         api.close()
     print(summary.line())

@@ -102,7 +102,7 @@ class SendAlert(_AlertCommand):
             if admin_chat is not None:
                 api.send(admin_chat, _("Alert {name} done: sent {sent}, failed {failed}, unsubscribed {unsub} (they blocked the bot).").format(
                     name=name, sent=s.sent, failed=s.failed, unsub=s.unsubscribed))
-        except Exception as e:  # pragma: no cover - logged, and `alert status` shows where it stopped
+        except Exception as e:  # logged, and `alert status` shows where it stopped (AlreadySending too)
             log.error("alert %s: sending stopped (%s); `python -m bot alert send %s` resumes it", name, type(e).__name__, name)
         finally:
             api.close()

@@ -93,6 +93,20 @@ def send_alert(store: AlertStore, content: Any, name: str, send: Callable[[int, 
     if f"alerts/{name}.yaml" not in content.files:
         raise KeyError(name)
     texts = {lang: alert_text(content, name, lang) for lang in content.languages}
+    other = store.claim(name)
+    if other is not None:
+        raise AlreadySending(f"alert {name} is being sent by process {other}; `alert status {name}` shows its progress")
+    try:
+        return _send(store, content, name, send, texts, rate, clock, sleep, progress)
+    finally:
+        store.release(name)
+
+
+class AlreadySending(RuntimeError):
+    pass
+
+
+def _send(store, content, name, send, texts, rate, clock, sleep, progress) -> Summary:
     store.plan(name)
     summary = Summary(name, total=store.status(name)["total"])
     interval = 1.0 / rate

@@ -18,10 +18,21 @@ CREATE TABLE IF NOT EXISTS alert_deliveries (
     lang TEXT NOT NULL, state TEXT NOT NULL, at TEXT,
     PRIMARY KEY (alert, user_key)
 );
+CREATE TABLE IF NOT EXISTS alert_runs (alert TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS alert_deliveries_todo ON alert_deliveries(alert, state, seq);
 """
 # delivery states: pending -> sending -> sent | failed | blocked
 DONE = ("sent", "failed", "blocked")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _now() -> str:
@@ -85,6 +96,38 @@ class AlertStore:
     def subscribers(self) -> int:
         with self._lock:
             return self.conn.execute("SELECT COUNT(*) FROM alert_subscriptions").fetchone()[0]
+
+    # -- one sender per alert ------------------------------------------------------------------
+    _running: set = set()  # alerts being sent by this process
+
+    def claim(self, alert: str) -> int | None:
+        """Take the alert for this process; None if taken, else the pid of the live process
+        (on this machine) that is sending it. A process killed mid-send leaves its claim behind:
+        it is taken over."""
+        import socket
+
+        host, pid = socket.gethostname(), os.getpid()
+        with self._lock:
+            if alert in AlertStore._running:
+                return pid
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self.conn.execute("SELECT pid, host FROM alert_runs WHERE alert=?", (alert,)).fetchone()
+                if row and row[1] == host and row[0] != pid and _alive(row[0]):
+                    self.conn.execute("ROLLBACK")
+                    return row[0]
+                self.conn.execute("INSERT OR REPLACE INTO alert_runs(alert, pid, host, since) VALUES(?,?,?,?)", (alert, pid, host, _now()))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            AlertStore._running.add(alert)
+            return None
+
+    def release(self, alert: str) -> None:
+        with self._lock:
+            AlertStore._running.discard(alert)
+            self.conn.execute("DELETE FROM alert_runs WHERE alert=? AND pid=?", (alert, os.getpid()))
 
     # -- deliveries --------------------------------------------------------------------------------
     def plan(self, alert: str) -> int:
