@@ -24,6 +24,8 @@ COMMAND_FACTORIES: list[str] = [
     "bot.stats.command:make_commands",
     "bot.handoff.tool:make_commands",
     "bot.privacy:make_command",
+    "bot.content_loader.reload:make_command",
+    "bot.alerts.commands:make_commands",
 ]
 
 

@@ -13,6 +13,7 @@ FEATURE_CLIS = [
     "bot.registry.cli",
     "bot.share.cli",
     "bot.stats.cli",
+    "bot.alerts.cli",
 ]
 
 
@@ -42,17 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content", help="content folder (default: BOT_CONTENT_DIR or ./content)")
     p.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
     p.add_argument("--user", default="term:local", help=argparse.SUPPRESS)
+    p.add_argument("--at", metavar="MODULE[:NODE]", help="open the chat at this screen (e.g. fake_offer:intro)")
     p.set_defaults(func=_chat)
 
     p = sub.add_parser("content", help="content tools")
     csub = p.add_subparsers(dest="content_command", metavar="SUBCOMMAND")
     c = csub.add_parser("check", help="validate the content; exit 1 listing every problem")
     c.add_argument("--content", help="content folder")
+    c.add_argument("--strict", action="store_true", help="every text in every language (a missing translation is an error)")
     c.set_defaults(func=_content_check)
+    from bot.content_loader.editor_cli import add_content_commands
+
+    add_content_commands(csub)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
     p = sub.add_parser("classify", help="label messages from standard input, one JSON per line")
     p.add_argument("--content", help="content folder")
+    p.add_argument("--explain", action="store_true", help="say which keywords, example words or answers decided, in plain lines")
     p.set_defaults(func=_classify)
 
     for name in FEATURE_CLIS:
@@ -77,13 +84,13 @@ def main(argv: list[str] | None = None) -> int:
 def _chat(args) -> int:
     from bot.adapters.terminal import run_terminal_chat
 
-    return run_terminal_chat(content=args.content, lang=args.lang, db=args.db, user=args.user)
+    return run_terminal_chat(content=args.content, lang=args.lang, db=args.db, user=args.user, at=args.at)
 
 
 def _content_check(args) -> int:
     from bot.content_loader.check import run_check
 
-    return run_check(args.content)
+    return run_check(args.content, strict=True if args.strict else None)
 
 
 def _classify(args) -> int:
@@ -102,6 +109,13 @@ def _classify(args) -> int:
 
     matcher = IntentMatcher.for_content(content)
     out = sys.stdout
+    if args.explain:
+        from bot.content_loader.explain import explain
+
+        for line in sys.stdin:
+            if line.strip():
+                out.write(explain(content, line.rstrip("\r\n")[:MAX_TEXT]) + "\n\n")
+        return 0
     for n, line in enumerate(sys.stdin, 1):
         text = line.rstrip("\r\n")
         if not text.strip():

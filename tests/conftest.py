@@ -1,3 +1,4 @@
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -7,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 sys.path.insert(0, str(ROOT))
+# this project's own tests hold the content to `content check --strict`: every text in every language
+os.environ.setdefault("BOT_CONTENT_STRICT", "1")
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,8 @@ def to_event(line: str, buttons: list[Button]) -> Event | None:
     return Event.message(text)
 
 
-def run_terminal_chat(content=None, lang=None, db=None, user="term:local", stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+def run_terminal_chat(content=None, lang=None, db=None, user="term:local", stdin: TextIO | None = None, out: TextIO | None = None,
+                      at: str | None = None) -> int:
     from bot.app import build_engine
     from bot.content_loader import ContentError
 
@@ -89,6 +90,14 @@ def run_terminal_chat(content=None, lang=None, db=None, user="term:local", stdin
         replies = engine.resume(user)
     if lang:
         replies = engine.handle(user, Event.button(cb.language(lang)))
+    if at:  # `chat --at MODULE[:NODE]`: straight to that screen
+        mid, _, nid = at.partition(":")
+        try:
+            replies = engine.open_at(user, mid, nid or None)
+        except KeyError:
+            known = ", ".join(f"{m}:{n}" for m, mod in engine.content.modules.items() for n in mod["nodes"])
+            print(f"no screen {at!r}. Screens: {known}", file=sys.stderr)
+            return 2
     buttons = render(replies, out)
     while True:
         if interactive:

@@ -1,21 +1,75 @@
 """`python -m bot content check`: every problem with file and line; exit 1 on any error."""
 from __future__ import annotations
 
+import re
 import sys
 
 from bot.content_loader.loader import check_content
 from bot.content_loader.problems import Problem
 
 
-def full_check(directory) -> list[Problem]:
-    """Schema and cross-file rules, then the tools' own rules (red flags, recruiter check), then
-    the rules about what a person reads (bot/content_loader/rendered.py)."""
-    content, problems = check_content(directory)
+def full_check(directory, strict: bool | None = None) -> list[Problem]:
+    """Every problem `content check` reports (see full_validation)."""
+    return full_validation(directory, strict)[1]
+
+
+def full_validation(directory, strict: bool | None = None):
+    """(Content or None, problems): the one validation both `content check` and start-up run.
+
+    Schema and cross-file rules, then the tools' own rules (red flags, recruiter check), then
+    the rules about what a person reads (bot/content_loader/rendered.py), then the editors'
+    guards (bot/content_loader/guards.py). Content is None when there is an error."""
+    from bot.content_loader.loader import check_content_partial, is_strict
+
+    content, problems = check_content_partial(directory, strict=strict)
     if content is None:
+        return None, problems
+    if any(p.severity == "error" for p in problems):
+        # one pass: the tools' own rules still run on what parsed (not the rendered screens or
+        # the guards, which would only repeat the errors above in other words)
+        return None, problems + _tool_problems(content, is_strict(strict))
+    problems = _more_problems(content, problems, is_strict(strict))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    content.warnings = [p for p in problems if p.severity != "error"]
+    return content, problems
+
+
+def _translation_warnings(content, problems: list[Problem], strict: bool) -> list[Problem]:
+    """The tools' "missing the 'jv' text" errors, for a language other than the default, are
+    warnings unless --strict: the bot shows the default language's text with a note."""
+    if strict:
         return problems
+    out = []
+    for p in problems:
+        m = re.search(r"missing the '([a-z]{2,3})' (?:text|translation)", p.message)
+        if m and p.severity == "error" and m.group(1) != content.default_language:
+            p = Problem(p.file, p.line, p.message + ": the bot shows the default language's text (--strict makes this an error)", "warning")
+        out.append(p)
+    return out
+
+
+def _tool_problems(content, strict: bool) -> list[Problem]:
     from bot.app import make_tools
     from bot.store.memory import MemoryStore
 
+    out: list[Problem] = []
+    try:
+        tools = make_tools(content, MemoryStore())
+        for t in tools:
+            found = _translation_warnings(content, t.validate_content(content), strict)
+            # a file that did not parse is already reported: not also "missing"
+            out.extend(p for p in found if p.file in content.files or not (content.dir / p.file).exists())
+    except Exception:  # a tool that cannot read half-broken content: its rules wait for the fix
+        return []
+    return out
+
+
+def _more_problems(content, problems: list[Problem], strict: bool = False) -> list[Problem]:
+    from bot.app import make_tools
+    from bot.store.memory import MemoryStore
+
+    problems = list(problems)
     try:
         tools = make_tools(content, MemoryStore())
     except Exception as e:  # a tool that cannot even start on this content
@@ -42,19 +96,33 @@ def full_check(directory) -> list[Problem]:
                             f"tool {b['tool']!r} does not exist (known: {', '.join(sorted(names)) or 'none'})")
                 )
     for t in tools:
-        problems.extend(t.validate_content(content))
+        problems.extend(_translation_warnings(content, t.validate_content(content), strict))
     # what a person reads: WhatsApp numbers, editors' notes, rendered length (rendered.py)
     from bot.content_loader.rendered import all_problems
 
     problems.extend(all_problems(content))
+    if not any(p.severity == "error" for p in problems):  # guards judge content that loads
+        from bot.content_loader.guards import guard_problems
+
+        def engine_factory():
+            from bot.app import make_commands
+            from bot.engine import Engine
+
+            store = MemoryStore()
+            return Engine(content, store, tools=make_tools(content, store), commands=make_commands(content, store))
+
+        try:
+            problems.extend(guard_problems(content, tools, engine_factory))
+        except Exception as e:  # pragma: no cover - a guard that cannot run is an error, not a crash
+            problems.append(Problem("guards.yaml", 0, f"the guards could not run: {type(e).__name__}: {e}"))
     return problems
 
 
-def run_check(directory=None) -> int:
+def run_check(directory=None, strict: bool | None = None) -> int:
     from bot.app import content_dir
 
     base = content_dir(directory)
-    problems = sorted(full_check(base))
+    problems = sorted(full_check(base, strict))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for p in errors + warnings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,8 @@ FILE_KINDS: list[tuple[str, str, bool]] = [  # (glob, $defs name, required)
     ("examples.yaml", "examples_file", False),
     ("answers.yaml", "answers_file", True),
     ("conversation.yaml", "conversation_file", True),
+    ("guards.yaml", "guards_file", False),
+    ("alerts/*.yaml", "alert_file", False),
 ]
 
 SOFT_LIMIT = 600  # characters: a lesson message for a phone screen
@@ -45,6 +48,15 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 DATE_DIGITS_RE = re.compile(r"(19|20)\d{6}")
+# Not phone numbers: opening hours ("08.00-16.00", "08:00 - 17:00 WIB"), dates ("01-12-2024",
+# "2024-12-01", "1/12/2024"), money ("Rp 40.000.000", "40,000,000", "USD 1,200", "Rp40jt").
+NOT_PHONE_RES = [
+    re.compile(r"\b\d{1,2}[.:]\d{2}(?:\s*(?:WIB|WITA|WIT))?\s*(?:-|–|—|s\.?d\.?|sampai|to|until)\s*\d{1,2}[.:]\d{2}\b", re.I),
+    re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b"),
+    re.compile(r"(?:rp\.?|idr|usd|us\$|\$|rm|myr|sgd|s\$|nt\$|twd|hk\$|hkd|¥|jpy|yen|krw|₩|sar|aed|eur|€)\s?\d[\d.,]*", re.I),
+    re.compile(r"\d[\d.,]*\s?(?:juta|jt|ribu|rb|miliar|rupiah|ringgit|dolar|dollars?|yen|won|baht|riyal)\b", re.I),
+    re.compile(r"\b\d{1,3}(?:[.,]\d{3}){2,}\b"),
+]
 # answers.yaml and conversation.yaml: every text at most SOFT_LIMIT characters as the person
 # reads it (an error there, not a warning), and no placeholders except these.
 STRICT_LENGTH_FILES = ("answers.yaml", "conversation.yaml")
@@ -101,13 +113,50 @@ def _validator(schema_path: str, mtime: float) -> Draft202012Validator:
 def _schema_problems(validator: Draft202012Validator, kind: str, data: Any, rel: str, lines) -> list[Problem]:
     sub = {"$ref": f"#/$defs/{kind}"}
     v = validator.evolve(schema={**validator.schema, **sub})
-    out = []
+    found: list[tuple[tuple, Any]] = []
     for err in v.iter_errors(data):
         if err.context:  # oneOf/anyOf: say what the closest alternative needed
             err = best_match(err.context) or err
-        path = tuple(err.absolute_path)
+        found.append((tuple(err.absolute_path), err))
+    out = []
+    for path, err in _typo_first(found):
         where = "/".join(str(p) for p in path) or "(top)"
-        out.append(Problem(rel, line_of(lines, path), f"{where}: {_friendly(err)}"))
+        out.append(Problem(rel, line_of(lines, path), f"{where}: {err if isinstance(err, str) else _friendly(err)}"))
+    return out
+
+
+COMMON_KEYS = (
+    "text", "buttons", "contacts", "quiz", "next", "tool", "choose_country", "label", "goto", "module", "action", "set",
+    "node", "source", "sources", "seen", "name", "lines", "value", "note", "questions", "keywords", "title", "summary",
+    "start", "nodes", "intent", "order", "missions", "legal_placement", "countries", "weight", "why", "patterns",
+    "context", "options", "correct", "feedback", "question", "url", "seed", "min_risk", "negatable", "stay_low",
+    "stay_high", "reach", "answer", "written",
+)
+
+
+def _typo_first(found: list[tuple[tuple, Any]]) -> list[tuple[tuple, Any]]:
+    """A misspelt key ("txt:") gives "'txt' was unexpected" and "'text' is required" (or another
+    alternative's required key): say it once, as "did you mean 'text'?"."""
+    import difflib
+
+    by_path: dict[tuple, list[Any]] = {}
+    for path, err in found:
+        by_path.setdefault(path, []).append(err)
+    out: list[tuple[tuple, Any]] = []
+    for path, errs in by_path.items():
+        unexpected = [u for e in errs if e.validator == "additionalProperties" for u in re.findall(r"'([^']+)'", e.message.split("(")[-1])]
+        wanted = [e.validator_value for e in errs if e.validator == "required"]
+        required = [k for e in errs if e.validator == "required" for k in re.findall(r"^'([^']+)'", e.message)]
+        fixes = []
+        for u in unexpected:
+            close = difflib.get_close_matches(u, required, n=1, cutoff=0.6) or difflib.get_close_matches(u, COMMON_KEYS, n=1, cutoff=0.7)
+            if close:
+                fixes.append(f"'{u}' is not a field here: did you mean '{close[0]}'?")
+        if fixes:  # the other alternatives' "required" were about the same misspelt key
+            out += [(path, f) for f in fixes]
+            out += [(path, e) for e in errs if e.validator not in ("required", "additionalProperties")]
+            continue
+        out += [(path, e) for e in errs]
     return out
 
 
@@ -133,17 +182,43 @@ def _short(msg: str) -> str:
     return msg if len(msg) <= 240 else msg[:237] + "..."
 
 
-def load_content(directory: str | Path) -> Content:
-    """Load and check content; raise ContentError if anything is wrong."""
-    content, problems = check_content(directory)
+def load_content(directory: str | Path, strict: bool | None = None) -> Content:
+    """Load and check content; raise ContentError if anything is wrong.
+
+    This is the same validation as `python -m bot content check` (bot/content_loader/check.py
+    full_check: schema, cross-file rules, the tools' rules, what a person reads, the guards), so
+    the bot never starts with content the check rejects."""
+    from bot.content_loader.check import full_validation
+
+    content, problems = full_validation(directory, strict=strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors or content is None:
         raise ContentError(problems)
     return content
 
 
-def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]:
+def is_strict(strict: bool | None = None) -> bool:
+    """--strict (or BOT_CONTENT_STRICT=1, set by this project's tests): every text in every
+    language. Otherwise a missing translation is a warning and the bot shows the default
+    language's text with a short note."""
+    if strict is None:
+        return os.environ.get("BOT_CONTENT_STRICT", "") not in ("", "0")
+    return strict
+
+
+def check_content(directory: str | Path, strict: bool | None = None) -> tuple[Content | None, list[Problem]]:
     """Every problem (errors and warnings) and, when there is no error, the Content."""
+    content, problems = check_content_partial(directory, strict)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return content, problems
+
+
+def check_content_partial(directory: str | Path, strict: bool | None = None) -> tuple[Content | None, list[Problem]]:
+    """Like check_content, but also returns the Content when it has errors, as long as the files
+    it is built from parsed: `content check` uses it to run the tools' own rules in the same pass
+    (a regex that does not compile is reported together with a YAML typo elsewhere)."""
+    strict = is_strict(strict)
     base = Path(directory)
     problems: list[Problem] = []
     if not base.is_dir():
@@ -202,8 +277,11 @@ def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]
         return None, problems
     languages = list(files["settings.yaml"]["languages"])
     checker = _Checker(base, files, lines, languages, problems)
+    checker.strict = strict
+    checker.broken = {rel for rel in kinds if rel not in files}
     checker.run()
-    if any(p.severity == "error" for p in problems):
+    needed = ("settings.yaml", "contacts.yaml", "emergency.yaml", "intents.yaml", "about.yaml")
+    if any(rel not in files for rel in needed):
         return None, problems
 
     modules = {}
@@ -235,7 +313,15 @@ def check_content(directory: str | Path) -> tuple[Content | None, list[Problem]]
 
 
 class _Checker:
-    """The rules JSON Schema cannot express: translations, links, reachability, quizzes, dates."""
+    """The rules JSON Schema cannot express: translations, links, reachability, quizzes, dates.
+
+    One pass, no cascades: a file that failed its schema (already reported) is not used to
+    judge the others (a broken contacts.yaml does not make every contact id "unknown"), and a
+    module with a button to a missing node is not also reported as having unreachable nodes.
+    """
+
+    strict = False
+    broken: set = set()
 
     def __init__(self, base: Path, files, lines, languages: list[str], problems: list[Problem]) -> None:
         self.base, self.files, self.lines, self.languages, self.problems = base, files, lines, languages, problems
@@ -264,7 +350,7 @@ class _Checker:
             self.check_module(rel, m, set(module_ids), set(contacts))
         for rel, key in (("emergency.yaml", "contacts"),):
             for i, cid in enumerate(self.files.get(rel, {}).get(key, [])):
-                if cid not in contacts and cid != EMBASSY:
+                if cid not in contacts and cid != EMBASSY and "contacts.yaml" not in self.broken:
                     self.err(rel, (key, i), f"contact {cid!r} is not in contacts.yaml")
         for code, country in self.files.get("contacts.yaml", {}).get("countries", {}).items():
             for i, cid in enumerate(country.get("missions", [])):
@@ -274,7 +360,7 @@ class _Checker:
         intents = self.files.get("intents.yaml", {}).get("intents", {})
         known = {"emergency", "unknown"} | set(intents) | {m["intent"] for m in modules.values()}
         for name in self.files.get("examples.yaml", {}).get("examples", {}):
-            if name not in known:
+            if name not in known and not any(r.startswith("modules/") for r in self.broken):
                 self.err("examples.yaml", ("examples", name), f"{name!r} is not an intent (known: {', '.join(sorted(known))})")
         for name in ("menu", "language"):
             if "intents.yaml" in self.files and name not in intents:
@@ -293,7 +379,11 @@ class _Checker:
         if self.is_text(v) and path and path[-1] not in ("normalize", "language_names"):
             for lang in self.languages:
                 if lang not in v:
-                    self.err(rel, path, f"missing the {lang!r} translation")
+                    if self.strict or lang == self.languages[0]:
+                        self.err(rel, path, f"missing the {lang!r} translation")
+                    else:
+                        self.err(rel, path, f"missing the {lang!r} translation: the bot shows the {self.languages[0]!r} text with a short note "
+                                 f"(`content check --strict` makes this an error)", "warning")
             for lang in v:
                 if lang not in self.languages:
                     self.err(rel, path + (lang,), f"language {lang!r} is not in settings.yaml", "warning")
@@ -323,6 +413,8 @@ class _Checker:
     def check_numbers(self, contacts: dict[str, Any]) -> None:
         """A phone number written anywhere must be one of contacts.yaml, which carries its
         source and date: a wrong number can cost a victim their one chance of help."""
+        if "contacts.yaml" in self.broken:  # its own error is reported; every number would look unknown
+            return
         known: set[str] = set()
         for c in contacts.values():
             for ln in c.get("lines", []):
@@ -350,7 +442,10 @@ class _Checker:
             for i, x in enumerate(v):
                 self._scan_numbers(rel, x, path + (i,), is_known)
         elif isinstance(v, str):
-            for m in PHONE_RE.finditer(URL_RE.sub(" ", v)):  # article numbers in URLs are not phones
+            plain = URL_RE.sub(" ", v)  # article numbers in URLs are not phones
+            for r in NOT_PHONE_RES:
+                plain = r.sub(" ", plain)
+            for m in PHONE_RE.finditer(plain):
                 digits = re.sub(r"\D", "", m.group())
                 if len(digits) >= 7 and not DATE_DIGITS_RE.fullmatch(digits) and not is_known(digits):
                     self.err(rel, path, f"{m.group().strip()!r} looks like a phone number that is not in contacts.yaml; "
@@ -380,6 +475,8 @@ class _Checker:
                     self.err(rel, path + (lang,), f"the {{{name}}} placeholder is missing: the engine fills it in")
 
     def check_contact_ids(self, rel: str, path: tuple, ids: list[Any], contact_ids: set[str]) -> None:
+        if "contacts.yaml" in self.broken:
+            return
         for i, cid in enumerate(ids):
             if cid not in contact_ids:
                 self.err(rel, path + (i,), f"contact {cid!r} is not in contacts.yaml")
@@ -395,7 +492,7 @@ class _Checker:
         asked: dict[str, str] = {}  # a question, folded -> the answer it belongs to
         for aid, a in answers.items():
             p = ("answers", aid)
-            if a["module"] not in module_nodes:
+            if a["module"] not in module_nodes and f"modules/{a['module']}.yaml" not in self.broken:
                 self.err(rel, p + ("module",), f"module {a['module']!r} does not exist")
             for lang in self.languages:
                 qs = a["questions"].get(lang)
@@ -414,11 +511,13 @@ class _Checker:
             self.check_contact_ids(rel, p + ("contacts",), a.get("contacts", []), contact_ids)
             for i, b in enumerate(a.get("buttons", [])):
                 bp = p + ("buttons", i)
-                if "module" in b and b["module"] not in module_nodes:
+                if "module" in b and b["module"] not in module_nodes and f"modules/{b['module']}.yaml" not in self.broken:
                     self.err(rel, bp + ("module",), f"button points to module {b['module']!r}, which does not exist")
                 if "node" in b:
                     mid, _, nid = b["node"].partition(":")
-                    if mid not in module_nodes:
+                    if f"modules/{mid}.yaml" in self.broken:
+                        pass
+                    elif mid not in module_nodes:
                         self.err(rel, bp + ("node",), f"button points to {b['node']!r}: module {mid!r} does not exist")
                     elif nid not in module_nodes[mid]:
                         self.err(rel, bp + ("node",), f"button points to {b['node']!r}: module {mid!r} has no node {nid!r}")
@@ -447,6 +546,7 @@ class _Checker:
     # -- contacts ----------------------------------------------------------------------------
     def check_contacts(self, contacts: dict[str, Any]) -> None:
         today = _dt.date.today()
+        stale: list[str] = []
         for cid, c in contacts.items():
             try:
                 seen = _dt.date.fromisoformat(c["seen"])
@@ -456,12 +556,10 @@ class _Checker:
             if seen > today:
                 self.err("contacts.yaml", ("contacts", cid, "seen"), f"seen {c['seen']} is in the future")
             elif (today - seen).days > STALE_CONTACT_DAYS:
-                self.err(
-                    "contacts.yaml",
-                    ("contacts", cid, "seen"),
-                    f"contact {cid!r} was last confirmed {c['seen']}: re-check it on the agency's own site",
-                    "warning",
-                )
+                stale.append(cid)
+        if stale:  # a warning that repeats on every run: one line, the list is `content stale`
+            self.err("contacts.yaml", (), f"{len(stale)} contact(s) were last confirmed over {STALE_CONTACT_DAYS // 365} years ago "
+                     f"(re-check them on the agency's own site): `python -m bot content stale --days {STALE_CONTACT_DAYS}` lists them", "warning")
 
     # -- modules: links, reachability, quizzes -----------------------------------------------
     def check_module(self, rel: str, m: dict[str, Any], module_ids: set[str], contact_ids: set[str]) -> None:
@@ -482,16 +580,17 @@ class _Checker:
                     if b["goto"] not in nodes:
                         self.err(rel, bp + ("goto",), f"button points to node {b['goto']!r}, which does not exist")
                     edges[name].add(b["goto"])
-                if "module" in b and b["module"] not in module_ids:
+                if "module" in b and b["module"] not in module_ids and f"modules/{b['module']}.yaml" not in self.broken:
                     self.err(rel, bp + ("module",), f"button points to module {b['module']!r}, which does not exist")
             for i, cid in enumerate(node.get("contacts", [])):
-                if cid != EMBASSY and cid not in contact_ids:
+                if cid != EMBASSY and cid not in contact_ids and "contacts.yaml" not in self.broken:
                     self.err(rel, p + ("contacts", i), f"contact {cid!r} is not in contacts.yaml")
             if "quiz" in node:
                 right = [o for o in node["quiz"]["options"] if o.get("correct") is True]
                 if len(right) != 1:
                     self.err(rel, p + ("quiz",), f"a quiz needs exactly one right answer (correct: true); it has {len(right)}")
-        if m["start"] in nodes:
+        dangling = any(nxt not in nodes for targets in edges.values() for nxt in targets)
+        if m["start"] in nodes and not dangling:  # a broken link already explains the rest
             seen = {m["start"]}
             todo = [m["start"]]
             while todo:

@@ -26,5 +26,6 @@ class ContentError(Exception):
 
     def report(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]
-        lines = [f"content has {len(errors)} error(s):"] + [f"  {p}" for p in self.problems]
+        warnings = [p for p in self.problems if p.severity != "error"]
+        lines = [f"content has {len(errors)} error(s):"] + [f"  {p}" for p in errors + warnings]
         return "\n".join(lines)

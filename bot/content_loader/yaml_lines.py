@@ -39,7 +39,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int], list[tuple[int, s
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
         msg = " ".join(x for x in (e.context, e.problem) if x) or str(e)
-        raise YamlProblem(line, f"YAML syntax error: {msg}") from None
+        raise YamlProblem(line, plain_yaml_error(msg)) from None
     except yaml.YAMLError as e:  # pragma: no cover - other parser errors
         raise YamlProblem(0, f"YAML error: {e}") from None
     lines: dict[Path_, int] = {}
@@ -74,6 +74,19 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int], list[tuple[int, s
         return value
 
     return build(root, ()), lines, dups
+
+
+def plain_yaml_error(msg: str) -> str:
+    """PyYAML's message, said the way an editor can act on it."""
+    if "unknown escape character" in msg:
+        ch = msg.rsplit("'", 2)[-2] if msg.count("'") >= 2 else "?"
+        return (f"a backslash inside double quotes (\\{ch}): YAML reads it as an escape. In a pattern, write the "
+                f"text in single quotes ('\\d+ juta') or double the backslash (\"\\\\d+ juta\")")
+    if "found character '\\t'" in msg:
+        return "a tab character: YAML needs spaces for indenting"
+    if "mapping values are not allowed" in msg:
+        return f"YAML syntax error: {msg} (a ':' inside a text? put the text in quotes)"
+    return f"YAML syntax error: {msg}"
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int:

@@ -115,6 +115,19 @@ class Engine:
                 log_error("an observer failed", e)
         return replies
 
+    def open_at(self, user_id: str, module: str, node: str | None = None) -> list[Reply]:
+        """The screen `module:node` (its start when node is None), as if the person had got there
+        (`python -m bot chat --at MODULE[:NODE]`, for editors). Raises KeyError if it does not exist."""
+        m = self.content.modules[module]
+        node = node or m["start"]
+        if node not in m["nodes"]:
+            raise KeyError(node)
+        t = self._turn(user_id, None)
+        replies = self._show_node(t, module, node)
+        t.session.options = self._options(replies[-1])
+        self._save(user_id, t.session)
+        return replies
+
     def language_of(self, user_id: str, lang_hint: str | None = None) -> str:
         """The language this person reads (their choice, else the hint, else the default)."""
         return self._load(user_id, lang_hint).lang
@@ -268,6 +281,8 @@ class Engine:
         assert said is not None
         if not said.has_words:
             return self._no_words(t)
+        if said.text.strip(" .!").lower() in STOP_WORDS and "berhenti" in self.commands:
+            return self.commands["berhenti"].run(t, "")  # "stop": end alerts (bot/alerts)
         m = self.matcher.analyse(said.text, said.words)
         said.notes["match"] = m
         if m.country and m.intent != EMERGENCY:
@@ -683,6 +698,8 @@ class Engine:
             jump = self._country_shortcut(t, help_mid) if help_mid else None
             if jump is not None:
                 return jump, False
+        if a.name == "cmd" and a.arg in self.commands and not self.commands[a.arg].admin_only:
+            return self.commands[a.arg].run(t, ""), False  # a plugged-in command's button
         if a.name == "del" and a.arg in ("yes", "no") and s.confirm_delete:
             if a.arg == "yes":
                 return self._delete(t), True
@@ -694,8 +711,9 @@ class Engine:
         s = t.session
         module = self.content.modules.get(b.module)
         node = module["nodes"].get(b.node) if module else None
-        if node is None:
-            return self._stale(t)
+        if node is None:  # the content was updated (/reload) and that screen is gone
+            t.session.leave_module()
+            return [self._menu(t, t._("That screen was changed in an update of the lessons. Here is the menu; the lessons go on from there."))]
         if isinstance(b, CountryPick):
             if not node.get("choose_country") or (b.country != NO_COUNTRY and b.country not in self.content.countries):
                 return self._stale(t)
@@ -817,6 +835,11 @@ class Engine:
             feedback += "\n\n" + t._("Quiz score: {right} of {asked}.").format(right=progress.right, asked=progress.asked)
             s.quiz.pop(mid, None)
             self._count("quiz_done", mid)
+            done = self._show_node(t, mid, nxt)
+            offers = self._offers(t, "module_done")  # the module is finished: alerts, if wanted
+            if offers:
+                done[-1] = Reply(done[-1].text, offers + done[-1].buttons, done[-1].source)
+            return [Reply(feedback, source=f"node:{mid}:{nid}")] + done
         return [Reply(feedback, source=f"node:{mid}:{nid}")] + self._show_node(t, mid, nxt)
 
     # -- countries ----------------------------------------------------------------------------
@@ -873,7 +896,7 @@ class Engine:
     def _about(self, t: Turn) -> list[Reply]:
         return [
             Reply(t.txt(self.content.about["text"]), source="about"),
-            Reply(render_sources(self.content, t.lang), [[Button(t._("Menu"), cb.MENU)]], "about"),
+            Reply(render_sources(self.content, t.lang), self._offers(t, "about") + [[Button(t._("Menu"), cb.MENU)]], "about"),
         ]
 
     def _help(self, t: Turn) -> list[Reply]:
@@ -891,6 +914,11 @@ class Engine:
 
     def _delete(self, t: Turn) -> list[Reply]:
         self.store.delete_user(t.user_id)
+        for c in set(self.commands.values()):  # what plugged-in commands keep (alert subscriptions)
+            try:
+                getattr(c, "forget", lambda uid: None)(t.user_id)
+            except Exception as e:
+                log_error("a command could not forget a user", e)
         self._count("deleted", "user")
         return [Reply(
             t._("Done: everything this bot kept about you is deleted. If you write again, you start fresh."),
@@ -962,6 +990,16 @@ class Engine:
             out = [r if r.source else Reply(r.text, r.buttons, f"tool:{name}") for r in out]
         return out
 
+    def _offers(self, t: Turn, where: str) -> list[list[Button]]:
+        """Buttons plugged-in commands offer at a place ("about", "module_done"): one row each."""
+        rows = []
+        for c in dict.fromkeys(self.commands.values()):
+            try:
+                rows += [[b] for b in (getattr(c, "offer", lambda turn, w: [])(t, where) or [])]
+            except Exception as e:
+                log_error("a command's offer failed", e)
+        return rows
+
     # =========================================================================================
     def _count(self, kind: str, label: str) -> None:
         self._counted.append((kind, label))
@@ -993,6 +1031,7 @@ def _asks(words: list[str], text: str = "") -> bool:
     return "?" in text or bool(QUESTION_WORDS & set(words)) or (bool(tail) and "tidak" in tail and tail[-1] in ("tidak", "ya", "sih", "kah"))
 
 
+STOP_WORDS = frozenset({"stop", "berhenti", "stop langganan", "berhenti langganan", "unsubscribe"})
 SOS_EMOJI = ("🆘", "🚨", "🚔", "🚓")
 SAD_EMOJI = ("😭", "😢", "😥", "😰", "😱", "🥺", "😿", "💔", "😨", "😓")
 THANKS_EMOJI = ("🙏", "👍", "👌", "❤", "🥰", "😊")

@@ -26,5 +26,14 @@ class Turn:
         return self.session.lang
 
     def txt(self, text: Any) -> str:
-        """A content text ({id: ..., en: ...}) in the person's language."""
-        return self.content.t(text, self.session.lang)
+        """A content text ({id: ..., en: ...}) in the person's language. A text not yet translated
+        into it is shown in the default language, with a short note when it is more than a label
+        (`content check` warns about it; `--strict` makes it an error)."""
+        shown = self.content.t(text, self.session.lang)
+        if isinstance(text, dict) and not text.get(self.session.lang) and len(shown) > UNTRANSLATED_NOTE_FROM:
+            default = self.content.default_language
+            shown += "\n\n" + self._("(Not yet translated: shown in {language}.)").format(language=self.content.lang_name(default))
+        return shown
+
+
+UNTRANSLATED_NOTE_FROM = 64  # characters: button labels (at most 64) get no note

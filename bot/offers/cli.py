@@ -18,6 +18,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("check-offer", help="check job offers from standard input for red flags (JSON out)")
     p.add_argument("--content", help="content folder (default: BOT_CONTENT_DIR or ./content)")
     p.add_argument("--jsonl", action="store_true", help="one JSON object {\"text\": ...} per input line")
+    p.add_argument("--text", action="store_true", help="print the reply a person would read, then the red flags with their words")
+    p.add_argument("--lang", help="with --text: the reader's language (default: the content's first)")
     p.set_defaults(func=run)
 
 
@@ -35,6 +37,11 @@ def run(args) -> int:
         return 1
     checker = OfferChecker(rules)
     out = sys.stdout
+    if getattr(args, "text", False):
+        from bot.offers.readable import readable
+
+        out.write(readable(checker, rules, _langs, sys.stdin.read()[:8000], args.lang) + "\n")
+        return 0
     if not args.jsonl:
         text = sys.stdin.read()
         if not text.strip():

@@ -43,7 +43,7 @@ class Fault:
     """One injected failure for the next call(s) of a method."""
 
     def __init__(self, kind: str, retry_after: int = 1, seconds: float = 0.0, chat_id: int | None = None) -> None:
-        self.kind = kind  # "429", "500", "slow", "drop"
+        self.kind = kind  # "429", "500", "403", "slow", "drop"
         self.retry_after = retry_after
         self.seconds = seconds
         self.chat_id = chat_id  # only for calls about this chat
@@ -156,6 +156,8 @@ class BotAPIEmulator:
                 return self._reply(h, 429, {"ok": False, "error_code": 429,
                                             "description": f"Too Many Requests: retry after {fault.retry_after}",
                                             "parameters": {"retry_after": fault.retry_after}})
+            if fault.kind == "403":  # the person blocked the bot
+                return self._reply(h, 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
             if fault.kind == "500":
                 return self._reply(h, 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
             if fault.kind == "drop":  # the request never gets an answer (until the client gives up)

@@ -337,6 +337,27 @@ async def purge_daily(store: Any, stop: asyncio.Event) -> None:
             log.error("retention purge failed: %s", describe_error(e))
 
 
+def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.AbstractEventLoop) -> None:
+    """/reload and SIGHUP swap the engine (bot/content_loader/reload.py). A SIGHUP reload runs in
+    the engine's own thread, between two updates."""
+    from bot.content_loader import reload as content_reload
+
+    def swap(engine: Any) -> None:
+        service.engine = engine
+
+    reloader = content_reload.Reloader(cfg.content_dir, lambda: service.engine, swap)
+    content_reload.install(reloader)
+
+    def on_hup() -> None:
+        log.info("SIGHUP: reloading the content")
+        loop.run_in_executor(service._pool, reloader.reload)  # noqa: SLF001 - the engine thread
+
+    try:
+        loop.add_signal_handler(signal.SIGHUP, on_hup)
+    except (NotImplementedError, RuntimeError, AttributeError):  # pragma: no cover - non-Unix
+        pass
+
+
 async def run_bot(cfg: Config) -> int:
     from bot.app import build_engine
 
@@ -390,6 +411,7 @@ async def run_bot(cfg: Config) -> int:
         from .handoff import attach
 
         relay = attach(service, engine)  # caseworkers' forum topics (HANDOFF_CHAT_ID), or None
+        _install_reload(service, cfg, loop)  # /reload and SIGHUP re-read the content
         service.resume()
         health.extra["bot"] = bot
         health.service = service
