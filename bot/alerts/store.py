@@ -40,14 +40,22 @@ def _now() -> str:
 
 
 class AlertStore:
-    def __init__(self, path: str = ":memory:", key: Any = None) -> None:
+    def __init__(self, path: str = ":memory:", key: Any = None, conn: sqlite3.Connection | None = None,
+                 lock: Any = None) -> None:
         self.path = path
-        self._lock = threading.RLock()
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        if path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA busy_timeout=5000")
-        self.conn.executescript(SCHEMA)
+        if conn is not None:
+            # the bot's own store connection: a subscription written in an update is part of
+            # that update's one transaction (the Telegram adapter's exactly-once guarantee)
+            self.conn, self._lock = conn, lock or threading.RLock()
+            with self._lock:
+                self.conn.executescript(SCHEMA)
+        else:
+            self._lock = threading.RLock()
+            self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            if path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA busy_timeout=5000")
+            self.conn.executescript(SCHEMA)
         self._key = key or (lambda uid, salt=os.urandom(16): hmac.new(salt, uid.encode(), hashlib.sha256).hexdigest())
 
     @classmethod
@@ -57,7 +65,11 @@ class AlertStore:
         if cached is not None:
             return cached
         path = getattr(store, "path", None) or ":memory:"
-        made = cls(path, getattr(store, "user_key", None))
+        conn = getattr(store, "conn", None)
+        if isinstance(conn, sqlite3.Connection):
+            made = cls(path, getattr(store, "user_key", None), conn=conn, lock=getattr(store, "_lock", None))
+        else:
+            made = cls(path, getattr(store, "user_key", None))
         try:
             store._alert_store = made
         except AttributeError:  # pragma: no cover

@@ -40,7 +40,6 @@ CREATE TABLE IF NOT EXISTS handoff_cases (
 );
 CREATE INDEX IF NOT EXISTS handoff_cases_user ON handoff_cases(user_key);
 CREATE INDEX IF NOT EXISTS handoff_cases_thread ON handoff_cases(thread_id);
-CREATE TABLE IF NOT EXISTS handoff_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 COLUMNS = "case_no, chat_id, thread_id, status, show_name, opened_at, waiting_since, notified, answered, closed_at"
 OPEN, CLOSED = "open", "closed"
@@ -69,11 +68,23 @@ class Case:
 
 
 class CaseBook:
-    def __init__(self, path: str = ":memory:", clock=time.time) -> None:
+    """Open and recent cases. With a SQLiteStore it lives in the store's own database and
+    connection (so the Telegram adapter's one transaction per update covers it too) and hashes
+    people with the store's key, which is kept outside the database; alone (tests, the memory
+    store) it keeps a private database and key."""
+
+    def __init__(self, path: str = ":memory:", clock=time.time, store: object | None = None) -> None:
         self.path = str(path)
+        self.clock = clock
+        conn = getattr(store, "conn", None)
+        if isinstance(conn, sqlite3.Connection):
+            self.conn, self._lock = conn, store._lock  # type: ignore[attr-defined]
+            self._key_fn = store.user_key  # type: ignore[attr-defined]
+            with self._lock:
+                self.conn.executescript(SCHEMA)
+            return
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.clock = clock
         self._lock = threading.RLock()
         self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
         if self.path != ":memory:":
@@ -81,15 +92,11 @@ class CaseBook:
         self.conn.execute("PRAGMA secure_delete=ON")
         self.conn.execute("PRAGMA busy_timeout=10000")
         self.conn.executescript(SCHEMA)
-        with self._lock:
-            row = self.conn.execute("SELECT value FROM handoff_meta WHERE key='salt'").fetchone()
-            if row is None:
-                self.conn.execute("INSERT OR IGNORE INTO handoff_meta(key, value) VALUES('salt', ?)", (secrets.token_hex(16),))
-                row = self.conn.execute("SELECT value FROM handoff_meta WHERE key='salt'").fetchone()
-        self._salt = bytes.fromhex(row[0])
+        salt = secrets.token_bytes(16)  # this process's own: cases outlive it only with a store
+        self._key_fn = lambda user_id: hmac.new(salt, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def key(self, user_id: str) -> str:
-        return hmac.new(self._salt, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+        return self._key_fn(user_id)
 
     def _one(self, where: str, args: tuple) -> Case | None:
         with self._lock:

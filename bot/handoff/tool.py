@@ -40,7 +40,7 @@ def desk_for(content: Any, store: Any) -> Desk:
         log.error("%s", e)
         raise
     path = getattr(store, "path", None) or ":memory:"
-    desk = Desk(cfg, content, CaseBook(path))
+    desk = Desk(cfg, content, CaseBook(path, store=store))
     _desks[id(store)] = (store, desk)
     return desk
 
