@@ -487,7 +487,12 @@ class Engine:
             return self.desk.first(t, family=False)
         replies = self._route(t, m)
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
-            replies = self.desk.for_family(t) if s.reporter == "family" else self.conversation.followup(t, Context("emergency", s.turn))
+            if s.reporter == "family":
+                replies = self.desk.for_family(t)
+            elif s.location == "indonesia":  # "lokasinya di bekasi": the police, 110
+                replies = self.desk.first(t, family=False)
+            else:
+                replies = self.conversation.followup(t, Context("emergency", s.turn))
         top = replies[0]
         text = top.text
         number = self.desk.number("kemlu_pwni")
@@ -1050,5 +1055,5 @@ def _looks_like_nonsense(words: list[str]) -> bool:
         for ch in w:
             run = 0 if ch in _VOWELS else run + 1
             best = max(best, run)
-        return best >= 4 or any(k in w for k in ("asdf", "qwer", "zxcv", "hjkl", "jkl", "sdfg"))
+        return best >= 4 or any(k in w for k in ("asd", "qwe", "zxc", "hjkl", "jkl", "sdfg"))
     return bool(words) and all(junk(w) for w in words)

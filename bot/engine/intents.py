@@ -61,6 +61,7 @@ EXAMPLE_SHORT_WORDS = 8
 CONFIDENT = 100.0  # a keyword phrase of two or more words matched (single words score up to 100)
 PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we they my".split())
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an".split())
+QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
@@ -334,7 +335,7 @@ class IntentMatcher:
                 continue
             if kw.weak:
                 weak = max(weak, s)
-                weak_span.update(range(a, b + 1))
+                weak_span.update({a, b})  # its first and last word ("tolong ... saya" may have others between)
                 continue
             if kw.intent == LANGUAGE and len(kw.words) == 1 and len(words) > 1:
                 continue  # "inggris" alone is not a request ("liga inggris"); the rule below decides
@@ -356,7 +357,11 @@ class IntentMatcher:
             scores[LANGUAGE] = 85.0
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores)
-        if weak and EMERGENCY not in scores and not any(k not in GENERIC_INTENTS for k in scores):
+        pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS for i, w in enumerate(words))
+        if weak and self._has(self.not_now.get("polite", []), words):
+            pure = False  # "tolong ya pak": please, not help
+        polite = bool(weak) and self._has(self.not_now.get("polite", []), words)
+        if weak and not polite and EMERGENCY not in scores and (pure or not any(k not in GENERIC_INTENTS for k in scores)):
             rest = [w for i, w in enumerate(words) if i not in weak_span and w not in WEAK_COMPANIONS]
             if all(any(v in self.country_by_word for v in self._similar(w)) for w in rest):
                 scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, or "tolong saya di kamboja"
@@ -365,7 +370,10 @@ class IntentMatcher:
         if intent != EMERGENCY and self.examples is not None and len(words) >= EXAMPLE_MIN_WORDS:
             margin = self.examples.margin(text, EMERGENCY, words)
             confident = max((v for k, v in scores.items() if k != EMERGENCY), default=0.0) > CONFIDENT
-            needed = EXAMPLE_OVERRULE_MARGIN if confident or len(words) < EXAMPLE_SHORT_WORDS else EXAMPLE_EMERGENCY_MARGIN
+            # a question on a topic ("anak saya baru lulus SMA, bisa jadi PMI?") needs the examples surer too
+            topical_question = any(k in self.module_intents for k in scores) and bool(QUESTION_CUES & set(words))
+            needed = (EXAMPLE_OVERRULE_MARGIN if confident or topical_question or len(words) < EXAMPLE_SHORT_WORDS
+                      else EXAMPLE_EMERGENCY_MARGIN)
             if margin >= needed:  # the examples rank it first: a miss costs more
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin
