@@ -58,10 +58,11 @@ def understood(content, source: str) -> tuple[str, str]:
 
 
 def evaluate(content, rows):
+    """Each message from a person the engine has not met (a new user id: no earlier context)."""
     results = []
+    store = MemoryStore()
+    engine = Engine(content, store, tools=make_tools(content, store))
     for i, (text, want, topic) in enumerate(rows):
-        store = MemoryStore()
-        engine = Engine(content, store, tools=make_tools(content, store))
         replies = engine.handle(f"eval:{i}", Event.message(text))
         got, answer = understood(content, replies[0].source)
         results.append((text, want, topic, got, answer, replies[0].source))

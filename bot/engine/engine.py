@@ -74,8 +74,10 @@ class Engine:
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
         self.contacts = ContactBook(content)
         self.clock = clock
-        self.answers = AnswerIndex(content, self.matcher)
-        self.short_answers = ShortAnswers(content.files.get("intents.yaml", {}).get("short_answers", {}), self.matcher.table)
+        # built once per loaded content, like the matcher (content does not change once loaded)
+        self.answers = _per_content(content, "_answer_index", lambda: AnswerIndex(content, self.matcher))
+        self.short_answers = _per_content(content, "_short_answers", lambda: ShortAnswers(
+            content.files.get("intents.yaml", {}).get("short_answers", {}), self.matcher.table))
         self.desk = EmergencyDesk(content, self.contacts, self.matcher.table)
         self.conversation = Conversation(content, self.contacts, self.intent_modules)
         human = self.tools.get("handoff")  # a person to talk to (bot/handoff), while a desk is configured
@@ -1012,6 +1014,14 @@ class Engine:
             self.store.count(kind, label)
         except Exception as e:
             log_error("could not count", e)
+
+
+def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
+    got = getattr(content, attr, None)
+    if got is None:
+        got = make()
+        setattr(content, attr, got)
+    return got
 
 
 def _prefixed(reply: Reply, line: str) -> Reply:
