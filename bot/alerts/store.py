@@ -56,7 +56,12 @@ class AlertStore:
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA busy_timeout=5000")
             self.conn.executescript(SCHEMA)
-        self._key = key or (lambda uid, salt=os.urandom(16): hmac.new(salt, uid.encode(), hashlib.sha256).hexdigest())
+        if key is None:  # alone (tests, a memory store): a key of this process's own
+            salt = os.urandom(16)
+
+            def key(uid: str) -> str:
+                return hmac.new(salt, uid.encode(), hashlib.sha256).hexdigest()
+        self._key = key
 
     @classmethod
     def for_store(cls, store: Any) -> "AlertStore":

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import sys
 
-from bot.content_loader.loader import check_content
 from bot.content_loader.problems import Problem
 
 

@@ -145,7 +145,6 @@ def _typo_first(found: list[tuple[tuple, Any]]) -> list[tuple[tuple, Any]]:
     out: list[tuple[tuple, Any]] = []
     for path, errs in by_path.items():
         unexpected = [u for e in errs if e.validator == "additionalProperties" for u in re.findall(r"'([^']+)'", e.message.split("(")[-1])]
-        wanted = [e.validator_value for e in errs if e.validator == "required"]
         required = [k for e in errs if e.validator == "required" for k in re.findall(r"^'([^']+)'", e.message)]
         fixes = []
         for u in unexpected:

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 from emulator import BotAPIEmulator
 from tg_harness import REPO, TOKEN, BotProcess

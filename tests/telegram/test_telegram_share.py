@@ -96,7 +96,7 @@ def test_admin_commands_answer_admins_only(live):
     poster = admin.command("/poster Desa X help en", Event.cmd("poster", "Desa X help en", lang_hint="id"))
     assert decode_pdf_qr(poster[0]["_file"]["data"]) == [f"https://t.me/{BOT_USERNAME}?start=help-en-desa_x"]
     link = admin.command("/link Desa X", Event.cmd("link", "Desa X", lang_hint="id"))
-    assert "photo" in link[0] and f"start=menu-id-desa_x" in link[0]["caption"]
+    assert "photo" in link[0] and "start=menu-id-desa_x" in link[0]["caption"]
     stats = admin._do(lambda: live.emu.send_text(admin.user, "/stats"))  # figures of the live bot's own database
     assert stats[-1]["_file"]["data"][:4] == b"\x89PNG"
     assert str(ADMIN_UID) not in stats[0].get("caption", stats[0].get("text", ""))

@@ -350,7 +350,7 @@ def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.Abstrac
 
     def on_hup() -> None:
         log.info("SIGHUP: reloading the content")
-        loop.run_in_executor(service._pool, reloader.reload)  # noqa: SLF001 - the engine thread
+        loop.run_in_executor(service._pool, reloader.reload)
 
     try:
         loop.add_signal_handler(signal.SIGHUP, on_hup)
