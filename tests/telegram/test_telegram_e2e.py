@@ -25,7 +25,8 @@ from bot.engine.events import Event
 from bot.i18n import translator
 from bot.store.sqlite import SQLiteStore
 
-COMMANDS = {"start", "menu", "bahasa", "language", "bantuan", "help", "tentang", "hapus", "bagikan", "privasi", "privacy"}
+COMMANDS = {"start", "menu", "bahasa", "language", "bantuan", "help", "tentang", "hapus", "bagikan", "privasi", "privacy",
+            "langganan", "berhenti"}
 PRIVATE_TEXTS = ["rahasia-pribadi-xyz", "gaji besar tanpa syarat kerja di kamboja"]
 
 

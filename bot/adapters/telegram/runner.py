@@ -65,6 +65,8 @@ COMMANDS = [
     ("bagikan", N_("Share this bot: link, WhatsApp, poster")),
     ("privasi", N_("Privacy: what is kept, for how long")),
     ("privacy", N_("Privacy: what is kept, for how long")),
+    ("langganan", N_("Get alerts about new scam patterns")),
+    ("berhenti", N_("Stop the alerts")),
 ]
 COMMAND_LANGS = ("id", "en")
 DEFAULT_COMMAND_LANG = "id"
