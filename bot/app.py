@@ -30,14 +30,7 @@ COMMAND_FACTORIES: list[str] = [
 
 
 def make_commands(content: Any, store: Any) -> list[Any]:
-    out: list[Any] = []
-    for spec in COMMAND_FACTORIES:
-        mod_name, _, attr = spec.partition(":")
-        made = getattr(importlib.import_module(mod_name), attr)(content, store)
-        if made is None:
-            continue
-        out.extend(made if isinstance(made, (list, tuple)) else [made])
-    return out
+    return _made(COMMAND_FACTORIES, content, store)
 
 
 def content_dir(arg: str | os.PathLike[str] | None = None) -> Path:
@@ -45,14 +38,19 @@ def content_dir(arg: str | os.PathLike[str] | None = None) -> Path:
 
 
 def make_tools(content: Any, store: Any) -> list[Any]:
-    tools: list[Any] = []
-    for spec in TOOL_FACTORIES:
+    return _made(TOOL_FACTORIES, content, store)
+
+
+def _made(specs: list[str], content: Any, store: Any) -> list[Any]:
+    """What each "module:factory" makes from (content, store): one thing, a list, or None."""
+    out: list[Any] = []
+    for spec in specs:
         mod_name, _, attr = spec.partition(":")
         made = getattr(importlib.import_module(mod_name), attr)(content, store)
         if made is None:
             continue
-        tools.extend(made if isinstance(made, (list, tuple)) else [made])
-    return tools
+        out.extend(made if isinstance(made, (list, tuple)) else [made])
+    return out
 
 
 def build_engine(content_path: str | os.PathLike[str] | None = None, store: Any = None, db_path: str | None = None):

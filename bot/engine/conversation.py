@@ -26,12 +26,11 @@ LEVELS = ("high", "medium", "low")
 class Conversation:
     human: Any = None  # the handoff tool, when caseworkers can be reached (set by the Engine)
 
-    def __init__(self, content: Any, contacts: ContactBook, module_by_intent: dict[str, str]) -> None:
+    def __init__(self, content: Any, contacts: ContactBook) -> None:
         self.content = content
         self.conv: dict[str, Any] = getattr(content, "conversation", None) or {}
         self.small: dict[str, Any] = self.conv.get("smalltalk", {})
         self.contacts = contacts
-        self.module_by_intent = module_by_intent
 
     def has(self, key: str) -> bool:
         return key in self.small

@@ -79,7 +79,7 @@ class Engine:
         self.short_answers = _per_content(content, "_short_answers", lambda: ShortAnswers(
             content.files.get("intents.yaml", {}).get("short_answers", {}), self.matcher.table))
         self.desk = EmergencyDesk(content, self.contacts, self.matcher.table)
-        self.conversation = Conversation(content, self.contacts, self.intent_modules)
+        self.conversation = Conversation(content, self.contacts)
         human = self.tools.get("handoff")  # a person to talk to (bot/handoff), while a desk is configured
         self.desk.human = self.conversation.human = human if getattr(human, "available", False) else None
         self.bot_username: str | None = None  # set by an adapter that knows it (share links)
@@ -583,7 +583,7 @@ class Engine:
         if s.country and s.location is None:
             s.location = "abroad"
         s.leave_tool()
-        s.emergency_at, s.emergency_turn = t.now, s.turn
+        s.emergency_at = t.now
         s.remember(Context("emergency", s.turn))
         replies = self.desk.first(t, family)
         # a long message a tool recognises (a job ad that says "paspor ditahan", or someone

@@ -66,7 +66,6 @@ class Session:
     confirm_delete: bool = False  # /hapus asked; waiting for yes or no
     turn: int = 0  # events handled, for fading context
     context: Context | None = None
-    emergency_turn: int | None = None  # turn of the last full emergency reply
     emergency_at: float | None = None  # when it was given (seconds since the epoch)
     ref: str | None = None  # the referral code the person came with (shared links carry it)
     nudges: int = 0  # rotates the wording of repeated short replies (insults, "did not understand")
@@ -112,7 +111,7 @@ class Session:
             "reporter": self.reporter, "quiz": {m: {"right": p.right, "asked": p.asked} for m, p in self.quiz.items()},
             "confirm_delete": self.confirm_delete, "turn": self.turn,
             "context": None if c is None else {"kind": c.kind, "turn": c.turn, "level": c.level, "result": c.result, "flags": list(c.flags), "ref": c.ref},
-            "emergency_turn": self.emergency_turn, "emergency_at": self.emergency_at,
+            "emergency_at": self.emergency_at,
             "ref": self.ref, "nudges": self.nudges, "options": self.options,
         }
 
@@ -144,7 +143,6 @@ class Session:
             # version 1 had none of these: they start empty
             turn=_int(d.get("turn")),
             context=Context.from_dict(d.get("context")),
-            emergency_turn=_int_or_none(d.get("emergency_turn")),
             emergency_at=_float_or_none(d.get("emergency_at")),
             ref=_str(d.get("ref")),
             nudges=_int(d.get("nudges")),
