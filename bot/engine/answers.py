@@ -70,13 +70,21 @@ class AnswerIndex:
 
     def best(self, m: Match) -> AnswerMatch | None:
         """The answer whose questions agree best with the message, if any agrees enough."""
+        ranked = self.ranked(m)
+        return ranked[0] if ranked and ranked[0].score >= MIN_SCORE else None
+
+    def ranked(self, m: Match, min_shared: int = MIN_SHARED) -> list[AnswerMatch]:
+        """Every answer that shares words with the message, best first (one per answer, its
+        closest question), however low the agreement: `best()` keeps the first if it agrees
+        enough; a topic's "questions people ask" list (engine) shows the closest few, where
+        one shared word is enough (`min_shared=1`)."""
         if not self.questions or not m.words:
-            return None
+            return []
         # a country or an amount is the setting of a question, not what it asks: "mau kerja ke
         # korea perlu berkas apa aja" asks about documents wherever it is
         message = [w for w in dict.fromkeys(_ages(m.words)) if _meaningful(w) and not _amount(w) and not self._place(w)]
         if not message or len(message) > MAX_WORDS:
-            return None  # a pasted ad or a long story is not one question
+            return []  # a pasted ad or a long story is not one question
         # which question words each message word may stand for (itself, other forms, typos)
         stands_for: dict[str, dict[str, float]] = {}
         for w in message:
@@ -97,11 +105,11 @@ class AnswerIndex:
             for v, sim in found.items():
                 if sim > has.get(v, 0.0):
                     has[v] = sim
-        best: AnswerMatch | None = None
-        for i in candidates:
+        by_answer: dict[str, float] = {}
+        for i in sorted(candidates):
             aid, q = self.questions[i]
             shared = sum(1 for v in q if v in has)
-            if shared < min(MIN_SHARED, len(q)):
+            if shared < min(min_shared, len(q)):
                 continue
             recall = sum(self.weight[v] * has.get(v, 0.0) for v in q) / self.q_weight[i]
             qset = self.q_sets[i]
@@ -113,9 +121,12 @@ class AnswerIndex:
             if recall + precision == 0:
                 continue
             score = 2 * recall * precision / (recall + precision)
-            if best is None or score > best.score:
-                best = AnswerMatch(aid, score, self.module_of[aid])
-        return best if best is not None and best.score >= MIN_SCORE else None
+            if score > by_answer.get(aid, 0.0):
+                by_answer[aid] = score
+        # ties keep the content's order (the first listed answer wins, as before)
+        order = {aid: n for n, aid in enumerate(self.module_of)}
+        return [AnswerMatch(aid, score, self.module_of[aid])
+                for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], order[kv[0]]))]
 
 
 AGE_CUES = frozenset("im am umur usia age aged old baru tahun thn th years yo".split())

@@ -378,6 +378,8 @@ class Engine:
                 if jump is not None:
                     return jump
             s.leave_tool()
+            if s.module == mid and s.node == self.content.modules[mid]["start"]:
+                return self._topic_questions(t, mid, m)  # never the same screen twice in a row
             return self._open_module(t, mid)
         if m.intent == "menu":
             s.leave_tool()
@@ -415,6 +417,9 @@ class Engine:
                           self.conversation.topic_rows(t), "small:short")]
         if m.intent != UNKNOWN and m.intent in self.content.intents:  # a content-only intent
             return [self._menu(t)]
+        suggested = self._suggestions(t, m) if m.intent == UNKNOWN else None
+        if suggested:
+            return suggested
         self._count("intent", UNKNOWN)
         if _looks_like_nonsense(said.words) and self.conversation.has("nonsense"):
             return self.conversation.small_talk(t, "nonsense")
@@ -601,6 +606,40 @@ class Engine:
         t.session.remember(Context("help", t.session.turn, ref="contacts"))
         return pack(lines[0], lines[1:], self.conversation.topic_rows(t, ("help",)), "contact:" + ",".join(ids))
 
+    def _topic_questions(self, t: Turn, mid: str, m: Match) -> list[Reply]:
+        """A question on the topic the person is already at the start of, with no answer that
+        agrees enough: rather than the same screen again, the questions of this topic that are
+        closest to what they wrote (or the first ones), each a button to its answer."""
+        ranked = [a.answer for a in self.answers.ranked(m, min_shared=1) if a.module == mid]
+        listed = [aid for aid, e in (getattr(self.content, "answers", None) or {}).items() if e.get("module") == mid]
+        picks = list(dict.fromkeys(ranked + listed))[:TOPIC_QUESTIONS]
+        rows = self._question_rows(t, picks)
+        rows.append([Button(t._("From the start: {topic}").format(topic=t.txt(self.content.modules[mid]["title"])),
+                            cb.module(mid))])
+        rows.append([Button(t._("Menu"), cb.MENU)])
+        text = (t._("I have no exact answer to that yet. Questions people often ask on this topic:") if picks else
+                t._("I have no exact answer to that yet. Write it another way, or start the topic from the beginning."))
+        return [Reply(text, rows, f"questions:{mid}")]
+
+    def _suggestions(self, t: Turn, m: Match) -> list[Reply] | None:
+        """"paspor?", "and the contract?": too little to be sure of one answer, close enough to
+        some to offer them as buttons rather than "I did not understand"."""
+        picks = [a.answer for a in self.answers.ranked(m, min_shared=1) if a.score >= SUGGEST_FROM][:TOPIC_QUESTIONS]
+        if not picks:
+            return None
+        self._count("intent", "suggested")
+        rows = self._question_rows(t, picks) + [[Button(t._("Menu"), cb.MENU)]]
+        return [Reply(t._("Did you mean one of these questions? Tap one for its answer, or write it another way."),
+                      rows, "suggested")]
+
+    def _question_rows(self, t: Turn, aids: list[str]) -> list[list[Button]]:
+        return [[Button(_label(self._questions_in(t, aid)), cb.encode(Action("ans", aid)))] for aid in aids]
+
+    def _questions_in(self, t: Turn, aid: str) -> list[str]:
+        """An answer's questions in the person's language (the default language's if none)."""
+        qs = self.content.answers[aid].get("questions") or {}
+        return list(qs.get(t.lang) or qs.get(self.content.default_language) or [])
+
     def _answer(self, t: Turn, aid: str) -> list[Reply]:
         """A direct answer from content/answers.yaml, with its contacts and the way on."""
         s = t.session
@@ -689,6 +728,8 @@ class Engine:
             return self._emergency(t, None), False
         if a.name == "share" and a.arg in ("", "poster"):
             return self._share(t, a.arg), False
+        if a.name == "ans" and a.arg in (getattr(self.content, "answers", None) or {}):
+            return self._answer(t, a.arg), False
         if a.name == "em" and a.arg == "more":
             return self.desk.more(t), False
         if a.name == "em" and a.arg == "ready":
@@ -1022,6 +1063,18 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
         got = make()
         setattr(content, attr, got)
     return got
+
+
+TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
+SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
+
+
+def _label(questions: list[str]) -> str:
+    """A question as a button label: the first way it is asked, capitalised, within Telegram's
+    64 characters."""
+    first = (questions[0] if questions else "").strip()
+    first = first[:1].upper() + first[1:]
+    return first if len(first) <= 60 else first[:59].rstrip() + "…"
 
 
 def _prefixed(reply: Reply, line: str) -> Reply:
