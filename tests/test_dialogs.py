@@ -3,7 +3,7 @@ held-out scenarios in tests/dialogs/heldout/ (written apart from the code, read 
 tuning: README) are held to the floor of 90% right."""
 import pytest
 
-from bot.app import make_tools
+from bot.app import make_commands, make_tools
 from bot.engine import Engine
 from bot.store import MemoryStore
 from tests.dialogs.runner import DIALOG_DIR, load_dir, play
@@ -15,7 +15,10 @@ HELDOUT = load_dir(DIALOG_DIR / "heldout")
 def fresh_engine(content):
     store = MemoryStore()
     clock = [1_800_000_000.0]
-    return Engine(content, store, tools=make_tools(content, store), clock=lambda: clock[0]), clock
+    # as the app wires it: tools and plugged-in commands (/privasi, /bagikan, ...)
+    engine = Engine(content, store, tools=make_tools(content, store), clock=lambda: clock[0],
+                    commands=make_commands(content, store))
+    return engine, clock
 
 
 def test_there_are_enough_scenarios():

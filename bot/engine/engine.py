@@ -162,7 +162,9 @@ class Engine:
     # =========================================================================================
     def _turn(self, user_id: str, lang_hint: str | None) -> Turn:
         s = self._load(user_id, lang_hint)
-        return Turn(user_id, s, self.content, translator(s.lang), self.clock())
+        now = self.clock()
+        s.arrived(now)
+        return Turn(user_id, s, self.content, translator(s.lang), now)
 
     def _load(self, user_id: str, lang_hint: str | None) -> Session:
         stored = None
@@ -332,7 +334,7 @@ class Engine:
         if claimed:
             return claimed
         best = self.answers.best(m)
-        if best is not None and best.score >= ON_ITS_OWN and _asks(said.words, said.text) and m.intent not in SMALL_TALK:
+        if best is not None and best.score >= ASKED and _asks(said.words, said.text) and m.intent not in SMALL_TALK:
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
             if m.country:
@@ -364,6 +366,11 @@ class Engine:
                 s.country = m.country
             return self._answer(t, best.answer)
 
+        if m.intent in self.tools:  # an intent named after a tool ("cek agen yg rekrut aku"): that tool
+            self._count("intent", m.intent)
+            if m.country:
+                s.country = m.country
+            return self._enter_tool(t, m.intent)
         named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
         if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
             return self._contacts_reply(t, named)
@@ -412,6 +419,9 @@ class Engine:
         if ctx is not None and _asks(said.words, said.text) and len(said.words) <= 10:
             return self._followup(t, ctx)  # "who pays for it?" right after an answer
         if self.short_answers.kind_of(said.words) in ("yes", "no", "unknown"):
+            if s.tool and s.options:  # "iya" to "who offered you this job?": ask again, keep the place
+                rows = [[Button(label, data)] for data, _kind, label in s.options] + [self.desk.sos_row(t)]
+                return [Reply(t._("Please choose one of the answers below."), rows, f"tool:{s.tool}")]
             # "iya", "ga tau" with no question pending: no "I did not understand"
             return [Reply(t._("All right. Tell me a little more, or choose a topic below."),
                           self.conversation.topic_rows(t), "small:short")]
@@ -1066,6 +1076,7 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
 
 
 TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
+ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
 SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
 
 

@@ -59,10 +59,11 @@ EXAMPLE_OVERRULE_MARGIN = 8.0
 # every emergency that only the examples caught in the labelled sets had 11 words or more
 EXAMPLE_SHORT_WORDS = 8
 CONFIDENT = 100.0  # a keyword phrase of two or more words matched (single words score up to 100)
-PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we they my".split())
-FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an".split())
+PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we they my bos boss majikan employer".split())
+FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an m am is are was were be mau".split())
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
+OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
@@ -412,7 +413,7 @@ class IntentMatcher:
         nn = self.not_now
         if not nn:
             return False
-        if hits_words is not None and all(stems(w) & self.ambiguous for w in hits_words) and self._has(nn.get("other_sense", []), words):
+        if self._other_sense(words, hits_words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words):
             return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
@@ -420,17 +421,31 @@ class IntentMatcher:
         still = self._has(nn.get("still", []), words)
         if still:
             return False
-        if self._has(nn.get("laughter", []), words) or self._has(nn.get("law_question", []), words):
-            return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?"
+        if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical")):
+            return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?";
+            #              "kalau nanti aku disekap gimana?"
         if self._has(nn.get("fiction", []), words) and not family:
             return True
-        if hits_words is not None and all(stems(w) & self.ambiguous for w in hits_words) and self._has(nn.get("other_sense", []), words):
-            return True  # "dijual murah hp bekas", "persib dihajar 3-0": the danger word in another sense
         personal = family or self._has(nn.get("personal", []), words)
         if (self._has(nn.get("news", []), words) or self._has(nn.get("question", []), words)) and not personal:
             return True
         if self._has(nn.get("over", []), words) and not still:
             return True
+        return False
+
+    def _other_sense(self, words: list[str], hits_words: set[str] | None) -> bool:
+        """Every danger word that spoke has everyday senses, and one of them sits beside words of
+        such a sense ("dijual murah", "data aku dijual", "persib dihajar"): within a few words,
+        so "ilang kontak sejak pagi ... aku mau dijual" still alarms."""
+        if not hits_words or not all(stems(w) & self.ambiguous for w in hits_words):
+            return False
+        roots = set().union(*(stems(w) for w in hits_words))
+        at = [i for i, w in enumerate(words) if stems(w) & roots]
+        for p in self.not_now.get("other_sense", []):
+            k = len(p)
+            for i in range(len(words) - k + 1):
+                if tuple(words[i : i + k]) == p and any(i - OTHER_SENSE_NEAR <= j <= i + k - 1 + OTHER_SENSE_NEAR for j in at):
+                    return True
         return False
 
     def _emergency_hit_words(self, hits: list[str]) -> set[str] | None:

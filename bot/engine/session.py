@@ -17,6 +17,8 @@ VERSION = 2
 # Content buttons may set these by `set:` (content/schema.json lists their values)
 SETTABLE = ("location", "reporter", "country")
 CONTEXT_TURNS = 3  # a result is what "is it safe then?" refers to for this many turns
+CONTEXT_SECONDS = 30 * 60  # ... and only while the conversation goes on: after half an hour of
+#                            silence "trus?" starts afresh rather than answering for an old result
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Session:
     context: Context | None = None
     emergency_at: float | None = None  # when it was given (seconds since the epoch)
     ref: str | None = None  # the referral code the person came with (shared links carry it)
+    seen_at: float | None = None  # the last message's time, to the minute (context fades with silence)
     nudges: int = 0  # rotates the wording of repeated short replies (insults, "did not understand")
     # the buttons of the bot's last message, as [data, kind, label]: a typed "iya", "untuk anak
     # saya" or "2" is read as a tap on the one it names (labels are the bot's words, not the person's)
@@ -97,6 +100,12 @@ class Session:
             return None
         return c
 
+    def arrived(self, now: float) -> None:
+        """A new message: a result left for half an hour is no longer what "trus?" is about."""
+        if self.seen_at is not None and now - self.seen_at > CONTEXT_SECONDS:
+            self.context = None
+        self.seen_at = float(int(now // 60) * 60)
+
     def progress(self, module: str) -> QuizProgress:
         return self.quiz.setdefault(module, QuizProgress())
 
@@ -111,7 +120,7 @@ class Session:
             "reporter": self.reporter, "quiz": {m: {"right": p.right, "asked": p.asked} for m, p in self.quiz.items()},
             "confirm_delete": self.confirm_delete, "turn": self.turn,
             "context": None if c is None else {"kind": c.kind, "turn": c.turn, "level": c.level, "result": c.result, "flags": list(c.flags), "ref": c.ref},
-            "emergency_at": self.emergency_at,
+            "emergency_at": self.emergency_at, "seen_at": self.seen_at,
             "ref": self.ref, "nudges": self.nudges, "options": self.options,
         }
 
@@ -144,6 +153,7 @@ class Session:
             turn=_int(d.get("turn")),
             context=Context.from_dict(d.get("context")),
             emergency_at=_float_or_none(d.get("emergency_at")),
+            seen_at=_float_or_none(d.get("seen_at")),
             ref=_str(d.get("ref")),
             nudges=_int(d.get("nudges")),
             options=[o for o in (d.get("options") or []) if isinstance(o, list) and len(o) == 3 and all(isinstance(x, str) for x in o)][:12]

@@ -91,8 +91,14 @@ def stems(word: str) -> frozenset[str]:
             break
     for b in bases:
         out.add(b)
-        out.update(_strip_prefix(b))
+        if b not in _NO_PREFIX:
+            out.update(_strip_prefix(b))
     return frozenset(x for x in out if len(x) >= 4)
+
+
+# words whose prefix is not a prefix of their meaning: "meninggal" (died) is not "tinggal" (stay),
+# so "izin tinggalnya diurus di sana" (a residence permit) is not "meninggal di sana"
+_NO_PREFIX = frozenset({"meninggal"})
 
 
 def _strip_prefix(w: str) -> set[str]:
