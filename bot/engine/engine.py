@@ -20,6 +20,8 @@ The bot never goes silent.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import logging
 import re
 import time
@@ -502,6 +504,9 @@ class Engine:
         if s.reporter != "family" and s.location != "indonesia" and self.desk.in_indonesia(t.said.words) and not m.country:
             s.location = "indonesia"  # "alamatnya di bekasi": the police (110) are the ones to call
             return self.desk.first(t, family=False)
+        if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
+            s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
+            m = replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
             if s.reporter == "family":
@@ -910,13 +915,25 @@ class Engine:
     def _country_shortcut(self, t: Turn, mid: str) -> list[Reply] | None:
         """"nomor kbri malaysia": go straight to the module's contacts for that country."""
         s = t.session
-        for nid, node in self.content.modules[mid]["nodes"].items():
-            if node.get("choose_country"):
-                s.go_to(mid, nid)
-                if s.location not in ("abroad", "transit"):
-                    s.location = "abroad"
-                return self._choose_country(t, s.country)
-        return None
+        words = t.said.words if t.said else []
+        reporter = s.reporter or ("family" if self.matcher.speaks_of_family(words) else "self")
+        nid = self._country_node(mid, reporter)
+        if nid is None:
+            return None
+        s.go_to(mid, nid)
+        if s.location not in ("abroad", "transit"):
+            s.location = "abroad"
+        return self._choose_country(t, s.country)
+
+    def _country_node(self, mid: str, reporter: str) -> str | None:
+        """The node asking for the country on this reporter's path (the one a button setting
+        `reporter` leads to: the contacts come next, not "for whom?"), else the module's first."""
+        nodes = self.content.modules[mid]["nodes"]
+        for node in nodes.values():
+            for b in node.get("buttons", []):
+                if (b.get("set") or {}).get("reporter") == reporter and nodes.get(b.get("goto"), {}).get("choose_country"):
+                    return b["goto"]
+        return next((nid for nid, n in nodes.items() if n.get("choose_country")), None)
 
     # =========================================================================================
     # menu, language, about, help, delete

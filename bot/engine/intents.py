@@ -394,6 +394,10 @@ class IntentMatcher:
                 intent = SELF_HARM
         return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language, positions, words)
 
+    def speaks_of_family(self, words: list[str]) -> bool:
+        """"anak saya", "suami saya", "my brother": someone close (emergency.yaml family_words)."""
+        return self._has(self.family, words)
+
     def _has(self, phrases: list[tuple[str, ...]], words: list[str]) -> bool:
         """Is one of these phrases in the message, word for word, in order?"""
         n = len(words)
