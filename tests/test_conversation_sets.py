@@ -10,7 +10,10 @@ from bench.conversation_eval import evaluate, load
 
 DATA = Path(__file__).parent / "data"
 # set -> top-1 floor (each a little under what it measures now, so a real regression fails)
-FLOORS = {"intents_conversation.tsv": 0.93, "intents_conversation2.tsv": 0.90, "intents_conversation3.tsv": 0.88}
+FLOORS = {"intents_conversation.tsv": 0.93, "intents_conversation2.tsv": 0.90, "intents_conversation3.tsv": 0.90,
+          # the fourth set's topic lines carry the label of the module the content files their
+          # answer under (its writer's brief had put five topics under another label)
+          "intents_conversation4.tsv": 0.83}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

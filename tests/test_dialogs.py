@@ -10,6 +10,8 @@ from tests.dialogs.runner import DIALOG_DIR, load_dir, play
 
 SCENARIOS = load_dir(DIALOG_DIR)
 HELDOUT = load_dir(DIALOG_DIR / "heldout")
+# the fourth held-out set (read once, then tuned on: README) is far from the 90% floor; held where it is
+HELDOUT4 = load_dir(DIALOG_DIR / "heldout4")
 
 
 def fresh_engine(content):
@@ -42,3 +44,13 @@ def test_heldout_dialogs_floor(content):
     report = "\n\n".join(f"{o.scenario.name}:\n  " + "\n  ".join(o.failures) for o in failed)
     assert len(HELDOUT) >= 150
     assert len(failed) <= 0.10 * len(HELDOUT), report
+
+
+def test_fourth_heldout_set_does_not_fall_back(content):
+    results = []
+    for sc in HELDOUT4:
+        engine, clock = fresh_engine(content)
+        results.append(play(engine, sc, clock=clock))
+    failed = [o for o in results if not o.ok]
+    assert len(HELDOUT4) >= 70
+    assert len(failed) <= 0.37 * len(HELDOUT4), "\n\n".join(f"{o.scenario.name}:\n  " + "\n  ".join(o.failures) for o in failed)
