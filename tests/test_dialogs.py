@@ -12,6 +12,7 @@ SCENARIOS = load_dir(DIALOG_DIR)
 HELDOUT = load_dir(DIALOG_DIR / "heldout")
 # the fourth held-out set (read once, then tuned on: README) is far from the 90% floor; held where it is
 HELDOUT4 = load_dir(DIALOG_DIR / "heldout4")
+HELDOUT5 = load_dir(DIALOG_DIR / "heldout5")  # the fifth, untuned: its first reading (58%) held
 
 
 def fresh_engine(content):
@@ -46,11 +47,13 @@ def test_heldout_dialogs_floor(content):
     assert len(failed) <= 0.10 * len(HELDOUT), report
 
 
-def test_fourth_heldout_set_does_not_fall_back(content):
+@pytest.mark.parametrize("held, floor", [("4", 0.63), ("5", 0.57)])
+def test_later_heldout_sets_do_not_fall_back(content, held, floor):
+    scenarios = HELDOUT4 if held == "4" else HELDOUT5
     results = []
-    for sc in HELDOUT4:
+    for sc in scenarios:
         engine, clock = fresh_engine(content)
         results.append(play(engine, sc, clock=clock))
     failed = [o for o in results if not o.ok]
-    assert len(HELDOUT4) >= 70
-    assert len(failed) <= 0.37 * len(HELDOUT4), "\n\n".join(f"{o.scenario.name}:\n  " + "\n  ".join(o.failures) for o in failed)
+    assert len(scenarios) >= 70
+    assert len(failed) <= (1 - floor) * len(scenarios), "\n\n".join(f"{o.scenario.name}:\n  " + "\n  ".join(o.failures) for o in failed)
