@@ -534,7 +534,7 @@ class Engine:
         if not hits or not all(h.startswith("(") for h in hits) or not _asks(m.words, t.said.text):
             return None
         best = self.answers.best(m)
-        if best is None or best.score < ON_ITS_OWN:
+        if best is None or best.score < ASKED:
             return None
         replies = self._answer(t, best.answer)
         top = replies[0]

@@ -425,7 +425,7 @@ class IntentMatcher:
         still = self._has(nn.get("still", []), words)
         if still:
             return False
-        if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical")):
+        if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical", "hearsay")):
             return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?";
             #              "kalau nanti aku disekap gimana?"
         if self._has(nn.get("fiction", []), words) and not family:
