@@ -63,6 +63,7 @@ PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we 
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an m am is are was were be mau".split())
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
+LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹")  # "mati aku bulan ini 😂": a joke, like "wkwk"
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
@@ -381,7 +382,8 @@ class IntentMatcher:
                 intent = EMERGENCY
         em_hits = hits.get(EMERGENCY, [])
         only_combos = bool(em_hits) and all(h.startswith("(combo") for h in em_hits)
-        if intent == EMERGENCY and self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos):
+        laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
+        if intent == EMERGENCY and (laughing or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos)):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
