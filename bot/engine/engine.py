@@ -336,7 +336,8 @@ class Engine:
         if claimed:
             return claimed
         best = self.answers.best(m)
-        if best is not None and best.score >= ASKED and _asks(said.words, said.text) and m.intent not in SMALL_TALK:
+        if (best is not None and best.score >= ASKED and _asks(said.words, said.text)
+                and (m.intent not in SMALL_TALK or best.score >= ON_ITS_OWN)):
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
             if m.country:
