@@ -50,15 +50,27 @@ def test_emergency_first_reply_is_one_screen_with_the_number_first(content, lang
                 t = turn(content, lang, country, location=location)
                 text = engine.desk.first(t, family)[0].text
                 assert len(text) <= SCREEN, (country, family, location)
-                if family or location != "indonesia":
+                # in Indonesia the police come first, also for a family member when no country
+                # abroad was named; anywhere else the Kemlu hotline does
+                police = location == "indonesia" and (not family or country is None)
+                if not police:
                     assert text.index(hotline) < 120, "the number to call comes first"
                 else:
                     assert "110" in text.splitlines()[0]
                 for mid in engine.contacts.missions(country):
                     number = next(ln["value"] for ln in content.contacts[mid]["lines"] if any(ch.isdigit() for ch in ln["value"]))
                     assert number in text, (country, mid)
-                    if family or location != "indonesia":
+                    if not police:
                         assert text.index(hotline) < text.index(number), "Kemlu before the mission"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_family_member_in_danger_inside_indonesia_gets_the_police_first(content, lang):
+    engine, _ = fresh_engine(content)
+    t = turn(content, lang, None, location="indonesia")
+    text = engine.desk.first(t, True)[0].text
+    assert "110" in text.splitlines()[0] and "0800-1000" in text
+    assert len(text) <= SCREEN
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

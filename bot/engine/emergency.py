@@ -41,9 +41,14 @@ class EmergencyDesk:
         """Does the message say the person in danger is someone close ("anak saya disekap")?"""
         return _has_phrase(words, self.family_phrases)
 
-    def in_indonesia(self, words: list[str]) -> bool:
-        """Does the message place the person in Indonesia ("di penampungan PT di bekasi")?"""
-        return _has_phrase(words, self.indonesia_phrases)
+    def in_indonesia(self, words: list[str], family: bool = False) -> bool:
+        """Does the message place the person in Indonesia ("di penampungan PT di bekasi")? From a
+        family member, only a place does ("adik sy disekap di batam"): "kami di kampung" or "di
+        indonesia" tells where the writer is, not the one in danger."""
+        phrases = self.indonesia_phrases
+        if family:
+            phrases = [p for p in phrases if p not in WRITER_PLACES]
+        return _has_phrase(words, phrases)
 
     @staticmethod
     def recent(t: Turn) -> bool:
@@ -54,7 +59,9 @@ class EmergencyDesk:
     def first(self, t: Turn, family: bool) -> list[Reply]:
         s = t.session
         first = self.em["first"]
-        if family:
+        if family and s.location == "indonesia" and not s.country:  # "adik sy disekap di batam"
+            head = first.get("family_indonesia") or first["indonesia"]
+        elif family:
             head = first["family"]
         elif s.location == "indonesia":
             head = first["indonesia"]
@@ -123,6 +130,10 @@ class EmergencyDesk:
 
     def sos_row(self, t: Turn) -> list[Button]:
         return [Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]
+
+
+# "in Indonesia" words that say where a family member writing is, not where the one in danger is
+WRITER_PLACES = frozenset({("di", "kampung"), ("di", "indonesia"), ("di", "indo"), ("masih", "di", "indonesia")})
 
 
 def _has_phrase(words: list[str], phrases: list[tuple[str, ...]]) -> bool:

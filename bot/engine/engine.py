@@ -599,8 +599,8 @@ class Engine:
             s.country = m.country
             if not family:
                 s.location = "abroad"  # "tolong aku disekap di myawaddy": abroad, whatever was said before
-        elif t.said is not None and not family and self.desk.in_indonesia(t.said.words):
-            s.location = "indonesia"  # "dikurung di penampungan PT di bekasi"
+        elif t.said is not None and self.desk.in_indonesia(t.said.words, family=family):
+            s.location = "indonesia"  # "dikurung di penampungan PT di bekasi", "adik sy disekap di batam"
         if s.country and s.location is None:
             s.location = "abroad"
         s.leave_tool()
