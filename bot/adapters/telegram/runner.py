@@ -18,7 +18,6 @@ import json
 import re
 import logging
 import signal
-import sqlite3
 import time
 from typing import Any
 
@@ -31,6 +30,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.i18n import translator
+from bot.store.db import database_of
 
 from .config import Config
 from .health import BACKLOG_SECONDS, Health, health_routes, start_server
@@ -392,7 +392,7 @@ async def run_bot(cfg: Config) -> int:
         db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
         store = getattr(engine, "store", None)
         # One connection: an update's session change and journal entry commit together.
-        journal = Journal(store if isinstance(getattr(store, "conn", None), sqlite3.Connection) else db_path)
+        journal = Journal(store if database_of(store) is not None else db_path)
 
         def store_check(store=engine.store, journal=journal) -> None:
             store.load_session("health:probe")
