@@ -53,7 +53,12 @@ STEPS = [
         "sent INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, at REAL NOT NULL)",
         "CREATE TABLE IF NOT EXISTS telegram_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
+    [  # several instances on one database: whose replies a row holds, and who is alive
+        "ALTER TABLE telegram_updates ADD COLUMN owner TEXT",
+        "CREATE TABLE IF NOT EXISTS telegram_instances (id TEXT PRIMARY KEY, seen_at REAL NOT NULL)",
+    ],
 ]
+DEFAULT_LEASE = 15.0  # seconds without a heartbeat after which an instance's unsent replies are taken over
 
 KEEP_SECONDS = 2 * 24 * 3600
 
@@ -75,7 +80,24 @@ class Journal:
         self.db.execute("INSERT INTO telegram_meta(key, value) VALUES('salt', ?) ON CONFLICT(key) DO NOTHING",
                         (secrets.token_hex(16),))
         self._salt = bytes.fromhex(self._meta("salt") or "")
+        # Several instances (a shared PostgreSQL store): each journal row belongs to the instance
+        # that wrote it; an instance that stops beating its heart for `lease` seconds (killed) has
+        # its unsent replies taken over by another (unfinished()). One process alone owns all.
+        self.instance: str | None = secrets.token_hex(6) if getattr(self.store, "shared", False) else None
+        try:
+            self.lease = float(os.environ.get("BOT_INSTANCE_LEASE") or DEFAULT_LEASE)
+        except ValueError:
+            self.lease = DEFAULT_LEASE
+        if self.instance:
+            self.heartbeat()
         self.prune()
+
+    # -- instances -------------------------------------------------------------------------------
+    def heartbeat(self) -> None:
+        """This instance is alive (several instances only; every few seconds, cluster.py)."""
+        if self.instance:
+            self.db.execute("INSERT INTO telegram_instances(id, seen_at) VALUES(?,?) "
+                            "ON CONFLICT(id) DO UPDATE SET seen_at=excluded.seen_at", (self.instance, time.time()))
 
     # -- meta ----------------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -125,9 +147,9 @@ class Journal:
                     "DELETE FROM telegram_updates WHERE update_id=? AND fp IS NOT NULL AND fp<>?", (update_id, fp)
                 )
             n = self.db.execute(
-                "INSERT INTO telegram_updates(update_id, fp, ops, sent, done, at) VALUES(?,?,?,0,?,?) "
+                "INSERT INTO telegram_updates(update_id, fp, ops, sent, done, at, owner) VALUES(?,?,?,0,?,?,?) "
                 "ON CONFLICT(update_id) DO NOTHING",
-                (update_id, fp, blob if ops else None, 0 if ops else 1, time.time()),
+                (update_id, fp, blob if ops else None, 0 if ops else 1, time.time(), self.instance),
             )
         return n > 0
 
@@ -165,7 +187,13 @@ class Journal:
 
     def unfinished(self) -> list[tuple[int, list[dict[str, Any]], int]]:
         """(update_id, ops, sent) of updates whose replies were not all sent, oldest first."""
-        rows = self.db.fetchall("SELECT update_id, ops, sent FROM telegram_updates WHERE done=0 ORDER BY update_id")
+        if self.instance:  # several instances: take over those of instances that died
+            rows = sorted(self.db.fetchall(
+                "UPDATE telegram_updates SET owner=? WHERE done=0 AND (owner IS NULL OR owner NOT IN "
+                "(SELECT id FROM telegram_instances WHERE seen_at >= ?)) RETURNING update_id, ops, sent",
+                (self.instance, time.time() - self.lease)))
+        else:
+            rows = self.db.fetchall("SELECT update_id, ops, sent FROM telegram_updates WHERE done=0 ORDER BY update_id")
         out = []
         for uid, blob, sent in rows:
             try:
@@ -177,8 +205,15 @@ class Journal:
 
     def prune(self, keep_seconds: float = KEEP_SECONDS) -> None:
         self.db.execute("DELETE FROM telegram_updates WHERE done=1 AND at < ?", (time.time() - keep_seconds,))
+        self.db.execute("DELETE FROM telegram_instances WHERE seen_at < ?", (time.time() - keep_seconds,))
 
     def close(self) -> None:
+        """Stopping: another instance may take over at once what this one leaves unsent."""
+        if self.instance:
+            try:
+                self.db.execute("DELETE FROM telegram_instances WHERE id=?", (self.instance,))
+            except Exception:
+                pass
         if self.store is not None:
             return  # the store's database: the store closes it
         self.db.close()

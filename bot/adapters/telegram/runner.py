@@ -339,7 +339,7 @@ async def purge_daily(store: Any, stop: asyncio.Event) -> None:
             log.error("retention purge failed: %s", describe_error(e))
 
 
-def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.AbstractEventLoop) -> None:
+def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.AbstractEventLoop) -> Any:
     """/reload and SIGHUP swap the engine (bot/content_loader/reload.py). A SIGHUP reload runs in
     the engine's own thread, between two updates."""
     from bot.content_loader import reload as content_reload
@@ -358,6 +358,7 @@ def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.Abstrac
         loop.add_signal_handler(signal.SIGHUP, on_hup)
     except (NotImplementedError, RuntimeError, AttributeError):  # pragma: no cover - non-Unix
         pass
+    return reloader
 
 
 async def run_bot(cfg: Config) -> int:
@@ -384,7 +385,7 @@ async def run_bot(cfg: Config) -> int:
     journal = None
     service = None
     bot = None
-    commands = watcher = purger = housekeeping = None
+    commands = watcher = purger = housekeeping = cluster = None
     t0 = time.monotonic()
     try:
         # Content is parsed and checked in a thread, so /healthz answers meanwhile.
@@ -413,8 +414,12 @@ async def run_bot(cfg: Config) -> int:
         from .handoff import attach
 
         relay = attach(service, engine)  # caseworkers' forum topics (HANDOFF_CHAT_ID), or None
-        _install_reload(service, cfg, loop)  # /reload and SIGHUP re-read the content
+        reloader = _install_reload(service, cfg, loop)  # /reload and SIGHUP re-read the content
         service.resume()
+        if getattr(store, "shared", False):  # several instances on PostgreSQL (cluster.py)
+            from .cluster import Cluster
+
+            cluster = asyncio.ensure_future(Cluster(service, journal, store, reloader).run(stop))
         health.extra["bot"] = bot
         health.service = service
         commands = asyncio.ensure_future(register_commands(bot, stop))
@@ -429,7 +434,7 @@ async def run_bot(cfg: Config) -> int:
     finally:
         log.info("stopping after %.0f s", time.monotonic() - t0)
         stop.set()
-        for task in (commands, watcher, purger, housekeeping):
+        for task in (commands, watcher, purger, housekeeping, cluster):
             if task is not None:
                 task.cancel()
         if service is not None:
