@@ -21,7 +21,11 @@ STEPS = [
         "CREATE INDEX IF NOT EXISTS alert_deliveries_todo ON alert_deliveries(alert, state, seq)",
     ],
     lambda db: _add_subscription_order(db),
+    [  # several instances send one alert together: a rate budget they share
+        "CREATE TABLE IF NOT EXISTS alert_budget (name TEXT PRIMARY KEY, next_at REAL NOT NULL)",
+    ],
 ]
+STALE_SENDING = 120.0  # seconds: a delivery taken by a sender that died since is taken again
 
 
 def _add_subscription_order(db: Any) -> None:
@@ -76,6 +80,11 @@ class AlertStore:
             pass
         return made
 
+    @property
+    def shared(self) -> bool:
+        """Several instances on this database (PostgreSQL): they send an alert together."""
+        return self.db.dialect != "sqlite"
+
     def key(self, user_id: str) -> str:
         return self._key(user_id)
 
@@ -118,6 +127,8 @@ class AlertStore:
         import socket
 
         host, pid = socket.gethostname(), os.getpid()
+        if self.shared:  # senders take deliveries from one queue (take): any number may send it
+            return None
         if alert in AlertStore._running:
             return pid
         with self.db.transaction():
@@ -154,6 +165,34 @@ class AlertStore:
         return self.db.fetchall(
             "SELECT seq, user_key, chat_id, lang, state FROM alert_deliveries WHERE alert=? AND state IN ('pending','sending') "
             "ORDER BY seq LIMIT ?", (alert, limit))
+
+    def take(self, alert: str, limit: int = 10) -> list[tuple[int, str, int, str, str]]:
+        """Several senders: the next deliveries for this sender alone, marked `sending`, in order.
+        `FOR UPDATE SKIP LOCKED`: two instances taking at once never take the same ones. A
+        delivery left `sending` by a sender that died is taken again after STALE_SENDING."""
+        stale = (_dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(seconds=STALE_SENDING)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self.db.transaction():
+            rows = self.db.fetchall(
+                "SELECT seq FROM alert_deliveries WHERE alert=? AND (state='pending' OR (state='sending' AND at < ?)) "
+                "ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED", (alert, stale, limit))
+            if not rows:
+                return []
+            seqs = [int(r[0]) for r in rows]
+            self.db.execute(
+                f"UPDATE alert_deliveries SET state='sending', at=? WHERE alert=? AND seq IN ({','.join('?' * len(seqs))})",
+                (_now(), alert, *seqs))
+            return self.db.fetchall(
+                "SELECT seq, user_key, chat_id, lang, state FROM alert_deliveries WHERE alert=? "
+                f"AND seq IN ({','.join('?' * len(seqs))}) ORDER BY seq", (alert, *seqs))
+
+    def reserve(self, interval: float, now: float, budget: str = "broadcast") -> float:
+        """Several senders: the moment (wall clock) at which this sender may send one message,
+        from a budget shared in the database: together they send at most one per `interval`."""
+        row = self.db.fetchone(
+            "INSERT INTO alert_budget(name, next_at) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET next_at = "
+            "(CASE WHEN alert_budget.next_at > ? THEN alert_budget.next_at ELSE ? END) + ? RETURNING next_at",
+            (budget, now + interval, now, now, interval))
+        return float(row[0]) - interval
 
     def mark(self, alert: str, seq: int, state: str) -> None:
         self.db.execute("UPDATE alert_deliveries SET state=?, at=? WHERE alert=? AND seq=?", (state, _now(), alert, seq))
