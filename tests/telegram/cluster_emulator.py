@@ -57,6 +57,9 @@ class ClusterEmulator(BotAPIEmulator):
             return u
         return None
 
+    def _post_into(self, statuses: list[int], url: str, secret: str | None, update: dict[str, Any]) -> None:
+        statuses.append(self._post(url, secret, update))
+
     def _worker(self) -> None:
         while True:
             with self.cond:
@@ -77,8 +80,7 @@ class ClusterEmulator(BotAPIEmulator):
                 else:
                     targets = [self.rng.choice(self.targets)]
             statuses: list[int] = []
-            posts = [threading.Thread(target=lambda url=url: statuses.append(self._post(url, secret, update)))
-                     for url in targets]
+            posts = [threading.Thread(target=self._post_into, args=(statuses, url, secret, update)) for url in targets]
             for t in posts:
                 t.start()
             for t in posts:
