@@ -87,8 +87,24 @@ def make_bot(cfg: Config) -> ExtBot:
         request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=60, write_timeout=60, pool_timeout=10),
         get_updates_request=HTTPXRequest(connection_pool_size=2, connect_timeout=10, read_timeout=cfg.poll_timeout + 15),
         # Pacing only: retries are decided in one place, service.retry_delay (no stacked layers).
-        rate_limiter=AIORateLimiter(max_retries=0),
+        rate_limiter=_rate_limiter(),
     )
+
+
+def _rate_limiter() -> AIORateLimiter | None:
+    """Telegram allows a bot about 30 messages a second overall. TELEGRAM_OVERALL_RATE (default
+    30) is this process's share: with N instances behind a load balancer give each 30/N. 0 turns
+    the limiter off (benchmarks against a local emulator only)."""
+    import os
+
+    raw = (os.environ.get("TELEGRAM_OVERALL_RATE") or "").strip()
+    try:
+        rate = float(raw) if raw else 30.0
+    except ValueError:
+        raise ValueError(f"TELEGRAM_OVERALL_RATE must be a number of messages a second, not {raw!r}") from None
+    if rate <= 0:
+        return None
+    return AIORateLimiter(max_retries=0, overall_max_rate=rate, overall_time_period=1)
 
 
 async def _forever(call, what: str, stop: asyncio.Event, optional: bool = False) -> Any:
