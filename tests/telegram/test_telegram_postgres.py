@@ -24,7 +24,7 @@ from bot.store.sql import KeyError_
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "5e" * 32
-PARTS = {"store": 1, "journal": 2, "registry": 1, "reach": 1, "alerts": 2, "handoff": 1}
+PARTS = {"store": 1, "journal": 2, "registry": 1, "reach": 1, "alerts": 3, "handoff": 1}
 
 
 def everything(store) -> str:
