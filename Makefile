@@ -66,7 +66,7 @@ locale-init: extract
 
 # Regenerate the pinned files from pyproject.toml (the Procfile platforms install requirements.txt).
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --extra postgres --python-version 3.11 --quiet -o requirements.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o requirements-dev.txt
 
 clean:

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="chat with the bot in this terminal (no Telegram needed)")
     p.add_argument("--lang", help="language to start in (default: the content's first)")
     p.add_argument("--content", help="content folder (default: BOT_CONTENT_DIR or ./content)")
-    p.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    p.add_argument("--db", help="SQLite file or postgresql:// URL (default: BOT_DB or data/bot.sqlite3)")
     p.add_argument("--user", default="term:local", help=argparse.SUPPRESS)
     p.add_argument("--at", metavar="MODULE[:NODE]", help="open the chat at this screen (e.g. fake_offer:intro)")
     p.set_defaults(func=_chat)

@@ -56,14 +56,14 @@ def test_berhenti_stop_and_hapus_delete_the_subscription(engine, how):
     if how.command == "hapus":
         engine.handle(u, Event.button("a:del:yes"))
     assert not alerts.is_subscribed(u)
-    row = alerts.conn.execute("SELECT COUNT(*) FROM alert_subscriptions").fetchone()[0]
+    row = alerts.db.fetchone("SELECT COUNT(*) FROM alert_subscriptions")[0]
     assert row == 0
 
 
 def test_subscriptions_hold_the_keyed_hash_and_the_chat_id_only(engine):
     alerts = AlertStore.for_store(engine.store)
     engine.handle("tg:987654", Event.cmd("langganan"))
-    rows = alerts.conn.execute("SELECT user_key, chat_id, lang FROM alert_subscriptions").fetchall()
+    rows = alerts.db.fetchall("SELECT user_key, chat_id, lang FROM alert_subscriptions")
     assert rows == [(engine.store.user_key("tg:987654"), 987654, "id")]
     assert "987654" not in rows[0][0]
 
@@ -198,6 +198,6 @@ def test_one_sender_per_alert(engine):
         send_alert(alerts, engine.content, ALERT, lambda c, t: Outcome("sent"))
     alerts.release(ALERT)
     # a claim left by a process that died (kill -9) is taken over
-    alerts.conn.execute("INSERT OR REPLACE INTO alert_runs(alert, pid, host, since) VALUES(?, 999999, ?, 'x')",
-                        (ALERT, __import__("socket").gethostname()))
+    alerts.db.execute("INSERT INTO alert_runs(alert, pid, host, since) VALUES(?, 999999, ?, 'x') "
+                      "ON CONFLICT(alert) DO UPDATE SET pid=excluded.pid, host=excluded.host", (ALERT, __import__("socket").gethostname()))
     assert send_alert(alerts, engine.content, ALERT, lambda c, t: Outcome("sent"), sleep=lambda s: None).sent == 1

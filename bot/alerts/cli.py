@@ -10,11 +10,11 @@ def add_parser(sub) -> None:
     s = asub.add_parser("send", help="send an alert to every subscriber (resumes an interrupted run)")
     s.add_argument("name")
     s.add_argument("--content", help="content folder")
-    s.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    s.add_argument("--db", help="SQLite file or postgresql:// URL (default: BOT_DB or data/bot.sqlite3)")
     s.set_defaults(func=_send)
     s = asub.add_parser("status", help="how far an alert has gone")
     s.add_argument("name")
-    s.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    s.add_argument("--db", help="SQLite file or postgresql:// URL (default: BOT_DB or data/bot.sqlite3)")
     s.set_defaults(func=_status)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 

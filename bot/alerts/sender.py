@@ -1,4 +1,9 @@
-"""Send one alert to its subscribers: in order, at most RATE a second, resumable, each once."""
+"""Send one alert to its subscribers: in order, at most RATE a second, resumable, each once.
+
+On PostgreSQL several instances may send the same alert at once (an admin's
+/kirim_peringatan on each, or the CLI beside the bot): they take deliveries from one queue
+(AlertStore.take, FOR UPDATE SKIP LOCKED) and their messages from one rate budget in the
+database (AlertStore.reserve), so each person gets it once and together they stay within the rate."""
 from __future__ import annotations
 
 import logging
@@ -106,29 +111,61 @@ class AlreadySending(RuntimeError):
     pass
 
 
+class _LocalPace:
+    """One sender: at most `rate` a second, by this process's clock."""
+
+    def __init__(self, rate: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        self.interval, self.clock, self.sleep = 1.0 / rate, clock, sleep
+        self.next_at = clock()
+
+    def wait(self) -> None:
+        now = self.clock()
+        if now < self.next_at:
+            self.sleep(self.next_at - now)
+        self.next_at = max(self.next_at, self.clock()) + self.interval
+
+    def after_retry(self) -> None:
+        self.next_at = self.clock()
+
+
+class _SharedPace:
+    """Several instances sending together (PostgreSQL): each message takes a moment from the
+    rate budget in the database, so together they send at most `rate` a second."""
+
+    def __init__(self, store: AlertStore, rate: float, sleep: Callable[[float], None],
+                 wall: Callable[[], float] = time.time) -> None:
+        self.store, self.interval, self.sleep, self.wall = store, 1.0 / rate, sleep, wall
+
+    def wait(self) -> None:
+        at = self.store.reserve(self.interval, self.wall())
+        left = at - self.wall()
+        if left > 0:
+            self.sleep(left)
+
+    def after_retry(self) -> None:
+        pass
+
+
 def _send(store, content, name, send, texts, rate, clock, sleep, progress) -> Summary:
     store.plan(name)
     summary = Summary(name, total=store.status(name)["total"])
-    interval = 1.0 / rate
-    next_at = clock()
+    shared = getattr(store, "shared", False)
+    pace = _SharedPace(store, rate, sleep) if shared else _LocalPace(rate, clock, sleep)
     while True:
-        batch = store.todo(name)
+        batch = store.take(name) if shared else store.todo(name)
         if not batch:
             break
         for seq, user_key, chat_id, lang, _state in batch:
             text = texts.get(lang) or texts[content.default_language]
             for attempt in range(MAX_TRIES):
-                now = clock()
-                if now < next_at:
-                    sleep(next_at - now)
-                next_at = max(next_at, clock()) + interval
+                pace.wait()
                 store.mark(name, seq, "sending")  # before the request: a crash now resends this one
                 out = send(chat_id, text)
                 if out.state != "retry":
                     break
                 log.warning("alert %s: delivery %d: retry in %.1f s", name, seq, out.wait)
                 sleep(out.wait)
-                next_at = clock()
+                pace.after_retry()
             state = out.state if out.state != "retry" else "failed"
             store.mark(name, seq, state)
             if state == "sent":

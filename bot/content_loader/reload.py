@@ -28,8 +28,13 @@ class Reloader:
         self.swap = swap
         self._lock = threading.Lock()
         self.last_errors: list[str] = []
+        # several instances (bot/adapters/telegram/cluster.py): tell the others to reload too
+        self.on_reloaded: Callable[[], None] | None = None
 
-    def reload(self) -> tuple[bool, str]:
+    def reload(self, publish: bool = True) -> tuple[bool, str]:
+        """Load, check and swap in the content. `publish`: this reload was asked here (/reload,
+        SIGHUP), so the other instances on the same database are told (not when it was asked by
+        another instance)."""
         from bot.app import build_engine, content_dir
         from bot.content_loader import ContentError
 
@@ -56,6 +61,11 @@ class Reloader:
             warnings = len(new.content.warnings)
             log.info("content reloaded from %s: %d module(s), %d warning(s)", base, len(new.content.modules), warnings)
             self.last_errors = []
+            if publish and self.on_reloaded is not None:
+                try:
+                    self.on_reloaded()
+                except Exception as e:  # the others keep their content: logged, this one reloaded
+                    log.error("could not tell the other instances to reload (%s)", type(e).__name__)
             return True, f"{len(new.content.modules)} module(s), {warnings} warning(s)"
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 def add_parser(sub) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", dest="sub_db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    common.add_argument("--db", dest="sub_db", help="SQLite file or postgresql:// URL (default: BOT_DB or data/bot.sqlite3)")
 
     p = sub.add_parser("registry", help="import and search the list of licensed placement companies")
-    p.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    p.add_argument("--db", help="SQLite file or postgresql:// URL (default: BOT_DB or data/bot.sqlite3)")
     rsub = p.add_subparsers(dest="registry_command", metavar="SUBCOMMAND")
 
     c = rsub.add_parser(

@@ -1,38 +1,33 @@
-"""The imported list, kept in the bot's SQLite file, and the lookups over it.
+"""The imported list, kept in the bot's database (SQLite or PostgreSQL), and the lookups over it.
 
 Two tables sit beside the store's own: `registry_companies` (one row per company) and
 `registry_meta` (source, list date, size, import time, and a `generation` number bumped by each
 import). An import replaces the whole list in one transaction: a bad file never leaves half a
 list. Lookups run over names normalised in memory; each lookup checks `generation` (one indexed
-read) and reloads when another process (`python -m bot registry import`) has imported a new list.
+read) and reloads when another process (`python -m bot registry import`, or another instance on
+the same PostgreSQL database) has imported a new list.
 """
 from __future__ import annotations
 
 import datetime as _dt
-import sqlite3
-import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from bot.registry.matcher import DEFAULT_LIMIT, SCORE_CUTOFF, Match, NameMatcher
 from bot.registry.parse import FIELDS, Company, list_summary
+from bot.store.db import SQLiteDatabase, database_of
+from bot.store.migrate import migrate
 
 STALE_DAYS = 90  # a list older than this is not answered from
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS registry_companies (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    licence TEXT NOT NULL,
-    address TEXT NOT NULL DEFAULT '',
-    province TEXT NOT NULL DEFAULT '',
-    valid_until TEXT NOT NULL,
-    status TEXT NOT NULL,
-    source_url TEXT NOT NULL,
-    retrieved_on TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+STEPS = [
+    [
+        "CREATE TABLE IF NOT EXISTS registry_companies (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, "
+        "licence TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', province TEXT NOT NULL DEFAULT '', "
+        "valid_until TEXT NOT NULL, status TEXT NOT NULL, source_url TEXT NOT NULL, retrieved_on TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+]
 
 
 @dataclass(frozen=True)
@@ -61,28 +56,22 @@ class ListInfo:
 
 
 class Registry:
-    """The list of licensed companies in one SQLite connection.
+    """The list of licensed companies in one database (bot/store/db.py).
 
-    With a SQLiteStore, pass its connection and lock (`Registry.for_store(store)`): the tables
-    live in the same file. Anything else (the MemoryStore of tests) gets a private in-memory
-    database.
+    With the bot's store (`Registry.for_store(store)`) the tables live in its database. Anything
+    else (the MemoryStore of tests) gets a private in-memory SQLite database.
     """
 
-    def __init__(self, conn: sqlite3.Connection, lock: Any = None, today: Callable[[], _dt.date] | None = None) -> None:
-        self.conn = conn
-        self._lock = lock or threading.RLock()
+    def __init__(self, db: Any, today: Callable[[], _dt.date] | None = None) -> None:
+        self.db = db
         self._today = today or _dt.date.today
         self._matcher: NameMatcher[Company] | None = None
         self._generation: str | None = None
-        with self._lock:
-            self.conn.executescript(SCHEMA)
+        migrate(self.db, "registry", STEPS)
 
     @classmethod
     def for_store(cls, store: Any, today: Callable[[], _dt.date] | None = None) -> "Registry":
-        conn = getattr(store, "conn", None)
-        if isinstance(conn, sqlite3.Connection):
-            return cls(conn, getattr(store, "_lock", None), today)
-        return cls(sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None), None, today)
+        return cls(database_of(store) or SQLiteDatabase(":memory:"), today)
 
     def today(self) -> _dt.date:
         return self._today()
@@ -94,44 +83,33 @@ class Registry:
             raise ValueError("refusing to replace the list with an empty one")
         source, date = list_summary(companies)
         now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        with self._lock:
-            old = self.conn.execute("SELECT COUNT(*) FROM registry_companies").fetchone()[0]
-            in_tx = self.conn.in_transaction
-            if not in_tx:
-                self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                self.conn.execute("DELETE FROM registry_companies")
-                self.conn.executemany(
-                    f"INSERT INTO registry_companies({', '.join(FIELDS)}) VALUES({', '.join('?' * len(FIELDS))})",
-                    [tuple(getattr(c, f) for f in FIELDS) for c in companies],
-                )
-                gen = self.conn.execute("SELECT value FROM registry_meta WHERE key='generation'").fetchone()
-                meta = {
-                    "generation": str(int(gen[0]) + 1 if gen else 1),
-                    "source": source,
-                    "date": date,
-                    "size": str(len(companies)),
-                    "imported_at": now,
-                    "file_name": file_name,
-                }
-                self.conn.executemany(
-                    "INSERT INTO registry_meta(key, value) VALUES(?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                    list(meta.items()),
-                )
-                if not in_tx:
-                    self.conn.execute("COMMIT")
-            except BaseException:
-                if not in_tx and self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            self._matcher, self._generation = None, None
-        return old
+        with self.db.transaction():
+            old = self.db.fetchone("SELECT COUNT(*) FROM registry_companies")[0]
+            self.db.execute("DELETE FROM registry_companies")
+            self.db.executemany(
+                f"INSERT INTO registry_companies({', '.join(FIELDS)}) VALUES({', '.join('?' * len(FIELDS))})",
+                [tuple(getattr(c, f) for f in FIELDS) for c in companies],
+            )
+            gen = self.db.fetchone("SELECT value FROM registry_meta WHERE key='generation'")
+            meta = {
+                "generation": str(int(gen[0]) + 1 if gen else 1),
+                "source": source,
+                "date": date,
+                "size": str(len(companies)),
+                "imported_at": now,
+                "file_name": file_name,
+            }
+            self.db.executemany(
+                "INSERT INTO registry_meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                list(meta.items()),
+            )
+        self._matcher, self._generation = None, None
+        return int(old)
 
     # -- reading ---------------------------------------------------------------------------
     def _meta(self) -> dict[str, str]:
-        with self._lock:
-            return dict(self.conn.execute("SELECT key, value FROM registry_meta").fetchall())
+        return dict(self.db.fetchall("SELECT key, value FROM registry_meta"))
 
     def info(self) -> ListInfo:
         meta = self._meta()
@@ -148,17 +126,17 @@ class Registry:
 
     def matcher(self) -> NameMatcher[Company]:
         """The in-memory matcher, rebuilt when the list in the database changed."""
-        with self._lock:
-            row = self.conn.execute("SELECT value FROM registry_meta WHERE key='generation'").fetchone()
-            gen = row[0] if row else "0"
-            if self._matcher is None or gen != self._generation:
-                rows = self.conn.execute(
-                    f"SELECT {', '.join(FIELDS)} FROM registry_companies ORDER BY id"
-                ).fetchall()
-                companies = [Company(*r) for r in rows]
-                self._matcher = NameMatcher(companies, [c.name for c in companies])
-                self._generation = gen
-            return self._matcher
+        row = self.db.fetchone("SELECT value FROM registry_meta WHERE key='generation'")
+        gen = row[0] if row else "0"
+        if self._matcher is None or gen != self._generation:
+            with self.db.transaction():  # the list and its generation read together
+                row = self.db.fetchone("SELECT value FROM registry_meta WHERE key='generation'")
+                gen = row[0] if row else "0"
+                rows = self.db.fetchall(f"SELECT {', '.join(FIELDS)} FROM registry_companies ORDER BY id")
+            companies = [Company(*r) for r in rows]
+            self._matcher = NameMatcher(companies, [c.name for c in companies])
+            self._generation = gen
+        return self._matcher
 
     def find(self, name: str, limit: int = DEFAULT_LIMIT, cutoff: float = SCORE_CUTOFF) -> list[Match[Company]]:
         return self.matcher().search(name, limit=limit, cutoff=cutoff)

@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
     p.add_argument("--csv", action="store_true", help="CSV instead of a table")
     p.add_argument("--plot", help="write the chart here (.png)")
     p.add_argument("--lang", default="en", help="language of the table (id or en; default en)")
-    p.add_argument("--db", help="SQLite file (default: BOT_DB or data/bot.sqlite3)")
+    p.add_argument("--db", help="SQLite file or postgresql:// URL (default: BOT_DB or data/bot.sqlite3)")
     p.set_defaults(func=run)
 
 
@@ -39,8 +39,10 @@ def run(args) -> int:
     from bot.stats.store import ReachStore, day_of
     from bot.store.sqlite import SQLiteStore
 
+    from bot.store import is_postgres_url
+
     db = args.db or os.environ.get("BOT_DB") or "data/bot.sqlite3"
-    if not Path(db).exists():
+    if not is_postgres_url(db) and not Path(db).exists():
         print(f"stats: no database at {db}", file=sys.stderr)
         return 1
     for day in (args.since, args.until):
@@ -55,7 +57,12 @@ def run(args) -> int:
     except LinkError as e:
         print(f"stats: {e}", file=sys.stderr)
         return 2
-    store = SQLiteStore(db)
+    if is_postgres_url(db):
+        from bot.store.postgres import PostgresStore
+
+        store = PostgresStore(db, key=(os.environ.get("BOT_HASH_KEY") or "").strip() or None)
+    else:
+        store = SQLiteStore(db)
     try:
         reach = ReachStore(store)
         until = args.until or day_of(time.time())

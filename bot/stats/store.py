@@ -1,4 +1,4 @@
-"""Where reach is kept: two tables beside the sessions, in the same SQLite database.
+"""Where reach is kept: two tables beside the sessions, in the same database (SQLite or PostgreSQL).
 
 reach_counts  (day, ref, lang, kind, label, n): daily counters, no person in them.
 reach_people  (day, ref, lang, kind, label, person): one row per person and cell and day, where
@@ -16,21 +16,20 @@ import hashlib
 import hmac
 import os
 import secrets
-import sqlite3
-import threading
 from typing import Any, Iterable
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS reach_counts (
-    day TEXT NOT NULL, ref TEXT NOT NULL, lang TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
-    n INTEGER NOT NULL, PRIMARY KEY (day, ref, lang, kind, label)
-);
-CREATE TABLE IF NOT EXISTS reach_people (
-    day TEXT NOT NULL, ref TEXT NOT NULL, lang TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
-    person TEXT NOT NULL, PRIMARY KEY (day, ref, lang, kind, label, person)
-);
-CREATE INDEX IF NOT EXISTS reach_people_person ON reach_people(person);
-"""
+from bot.store.db import SQLiteDatabase, database_of
+from bot.store.migrate import migrate
+
+STEPS = [
+    [
+        "CREATE TABLE IF NOT EXISTS reach_counts (day TEXT NOT NULL, ref TEXT NOT NULL, lang TEXT NOT NULL, "
+        "kind TEXT NOT NULL, label TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, ref, lang, kind, label))",
+        "CREATE TABLE IF NOT EXISTS reach_people (day TEXT NOT NULL, ref TEXT NOT NULL, lang TEXT NOT NULL, "
+        "kind TEXT NOT NULL, label TEXT NOT NULL, person TEXT NOT NULL, PRIMARY KEY (day, ref, lang, kind, label, person))",
+        "CREATE INDEX IF NOT EXISTS reach_people_person ON reach_people(person)",
+    ],
+]
 DEFAULT_KEEP_DAYS = 730
 UTC_OFFSET = _dt.timedelta(hours=7)  # days are counted in Western Indonesia Time (WIB)
 
@@ -46,18 +45,13 @@ def keep_days_from_env() -> int:
 
 class ReachStore:
     def __init__(self, store: Any = None, keep_days: int | None = None) -> None:
-        conn = getattr(store, "conn", None)
-        if isinstance(conn, sqlite3.Connection):  # SQLiteStore: its database, its lock, its key
-            self.conn, self._lock = conn, store._lock
-        else:  # MemoryStore or none: a private in-memory database
-            self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            self._lock = threading.RLock()
+        # the bot's store: its database and its key; a MemoryStore or none: a private in-memory database
+        self.db = database_of(store) or SQLiteDatabase(":memory:")
         self._key_fn = getattr(store, "user_key", None)
         self._own_key = secrets.token_bytes(16)
         self.keep_days = keep_days if keep_days is not None else keep_days_from_env()
         self._pruned_on: str | None = None
-        with self._lock:
-            self.conn.executescript(SCHEMA)
+        migrate(self.db, "reach", STEPS)
 
     def person(self, user_id: str) -> str:
         """The keyed hash that stands for one person in the reach tables."""
@@ -71,27 +65,26 @@ class ReachStore:
         events = list(events)
         if not events:
             return
-        with self._lock:
+        with self.db.transaction():
             for kind, label in events:
-                self.conn.execute(
-                    "INSERT INTO reach_counts VALUES (?,?,?,?,?,1) ON CONFLICT(day, ref, lang, kind, label) DO UPDATE SET n = n + 1",
+                self.db.execute(
+                    "INSERT INTO reach_counts VALUES (?,?,?,?,?,1) "
+                    "ON CONFLICT(day, ref, lang, kind, label) DO UPDATE SET n = reach_counts.n + 1",
                     (day, ref[:40], lang[:8], kind[:24], label[:64]),
                 )
                 if person:
-                    self.conn.execute("INSERT OR IGNORE INTO reach_people VALUES (?,?,?,?,?,?)",
-                                      (day, ref[:40], lang[:8], kind[:24], label[:64], person))
+                    self.db.execute("INSERT INTO reach_people VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                                    (day, ref[:40], lang[:8], kind[:24], label[:64], person))
         if self._pruned_on != day:
             self.prune(day)
 
     def forget(self, person: str) -> int:
-        with self._lock:
-            return self.conn.execute("DELETE FROM reach_people WHERE person=?", (person,)).rowcount
+        return self.db.execute("DELETE FROM reach_people WHERE person=?", (person,))
 
     def prune(self, today: str) -> None:
         cutoff = (_dt.date.fromisoformat(today) - _dt.timedelta(days=self.keep_days)).isoformat()
-        with self._lock:
-            self.conn.execute("DELETE FROM reach_counts WHERE day < ?", (cutoff,))
-            self.conn.execute("DELETE FROM reach_people WHERE day < ?", (cutoff,))
+        self.db.execute("DELETE FROM reach_counts WHERE day < ?", (cutoff,))
+        self.db.execute("DELETE FROM reach_people WHERE day < ?", (cutoff,))
         self._pruned_on = today
 
     # -- reading (bot/stats/report.py) ------------------------------------------------------------
@@ -119,9 +112,8 @@ class ReachStore:
         sql = f"SELECT {cols + ', ' if cols else ''}COUNT(DISTINCT person) FROM reach_people WHERE {where}"
         if by:
             sql += f" GROUP BY {cols}"
-        with self._lock:
-            rows = self.conn.execute(sql, args).fetchall()
-        return {tuple(r[:-1]): r[-1] for r in rows}
+        rows = self.db.fetchall(sql, args)
+        return {tuple(r[:-1]): int(r[-1]) for r in rows}
 
     def counts(self, since: str | None, until: str | None, ref: str | None, kind: str, by: tuple[str, ...] = ()) -> dict[tuple, int]:
         where, args = self._where(since, until, ref)
@@ -129,11 +121,9 @@ class ReachStore:
         sql = f"SELECT {cols + ', ' if cols else ''}SUM(n) FROM reach_counts WHERE {where} AND kind=?"
         if by:
             sql += f" GROUP BY {cols}"
-        with self._lock:
-            rows = self.conn.execute(sql, args + [kind]).fetchall()
-        return {tuple(r[:-1]): (r[-1] or 0) for r in rows}
+        rows = self.db.fetchall(sql, args + [kind])
+        return {tuple(r[:-1]): int(r[-1] or 0) for r in rows}
 
     def refs(self, since: str | None, until: str | None) -> list[str]:
         where, args = self._where(since, until, None)
-        with self._lock:
-            return [r[0] for r in self.conn.execute(f"SELECT DISTINCT ref FROM reach_counts WHERE {where} ORDER BY 1", args)]
+        return [r[0] for r in self.db.fetchall(f"SELECT DISTINCT ref FROM reach_counts WHERE {where} ORDER BY 1", args)]

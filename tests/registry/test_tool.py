@@ -418,7 +418,7 @@ def test_make_tools_uses_the_sqlite_store_file(tmp_path):
     store = SQLiteStore(str(tmp_path / "x.sqlite3"))
     tools = make_tools(None, store)
     assert [t.name for t in tools] == ["recruiter_check", "registry_lookup"]
-    assert tools[1].lookup.registry.conn is store.conn
+    assert tools[1].lookup.registry.db is store.db
     store.close()
 
 

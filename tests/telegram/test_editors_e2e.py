@@ -92,7 +92,6 @@ def test_an_alert_to_300_subscribers_killed_half_way_reaches_each_exactly_once_w
     for i, chat in enumerate(chats):
         alerts.subscribe(f"tg:{chat}", chat, "en" if i % 3 == 0 else "id")
     store.close()
-    alerts.conn.close()
     blocked_before, blocked_after, stall = chats[40], chats[250], chats[150]
 
     emu = BotAPIEmulator(TOKEN).start()

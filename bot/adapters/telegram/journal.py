@@ -1,6 +1,7 @@
 """The update journal: which Telegram updates were handled, and what is still to be sent.
 
-It lives in the bot's SQLite file (BOT_DB), in its own table, next to the engine's sessions.
+It lives in the bot's database (BOT_DB: the SQLite file, or PostgreSQL), in its own tables, next
+to the engine's sessions.
 
 For every update the engine handled, one row keyed by Telegram's update_id:
 
@@ -26,9 +27,12 @@ cleared when the update is done, so a chat id and a reply that may quote a perso
 on disk only while undelivered. Rows are pruned after two days (Telegram keeps undelivered
 updates for 24 hours).
 
-Given the bot's SQLiteStore, the journal shares its connection and lock, so that an update's
+Given the bot's store, the journal shares its database (bot/store/db.py), so that an update's
 session change and its journal entry are one transaction (service.py): a crash leaves both or
-neither, and the engine never runs twice on one update.
+neither, and the engine never runs twice on one update. On PostgreSQL, where several instances
+share the journal, the update_id primary key decides which instance answers a webhook delivery
+that reached two of them: the second one's insert waits for the first one's transaction and
+then finds the row.
 """
 from __future__ import annotations
 
@@ -37,63 +41,74 @@ import hmac
 import json
 import os
 import secrets
-import sqlite3
-import threading
 import time
-from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS telegram_updates (
-    update_id INTEGER PRIMARY KEY,
-    fp TEXT,
-    ops TEXT,
-    sent INTEGER NOT NULL DEFAULT 0,
-    done INTEGER NOT NULL DEFAULT 0,
-    at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS telegram_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+from bot.store.db import SQLiteDatabase, database_of
+from bot.store.migrate import migrate
+
+STEPS = [
+    [
+        "CREATE TABLE IF NOT EXISTS telegram_updates (update_id INTEGER PRIMARY KEY, fp TEXT, ops TEXT, "
+        "sent INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, at REAL NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS telegram_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    [  # several instances on one database: whose replies a row holds, and who is alive
+        "ALTER TABLE telegram_updates ADD COLUMN owner TEXT",
+        "CREATE TABLE IF NOT EXISTS telegram_instances (id TEXT PRIMARY KEY, seen_at REAL NOT NULL)",
+    ],
+]
+DEFAULT_LEASE = 15.0  # seconds without a heartbeat after which an instance's unsent replies are taken over
 
 KEEP_SECONDS = 2 * 24 * 3600
 
 
 class Journal:
     def __init__(self, path: str | os.PathLike[str] | Any) -> None:
-        """`path`: the SQLite file, or the bot's SQLiteStore (shares its connection and lock)."""
-        self.store = path if isinstance(getattr(path, "conn", None), sqlite3.Connection) else None
-        if self.store is not None:
-            self.path = str(getattr(self.store, "path", ":memory:"))
-            self._lock = getattr(self.store, "_lock", None) or threading.RLock()
-            self.conn = self.store.conn
+        """`path`: the SQLite file, or the bot's store (shares its database and transactions)."""
+        db = database_of(path)
+        if db is not None:
+            self.store = path
+            self.db = db
+            self.path = str(getattr(path, "path", ":memory:"))
         else:
+            self.store = None
             self.path = str(path)
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._lock = threading.RLock()
-            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-            if self.path != ":memory:":
-                self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA busy_timeout=10000")
-            self.conn.execute("PRAGMA secure_delete=ON")
-        with self._lock:
-            self.conn.executescript(SCHEMA)
-        self._salt = bytes.fromhex(self._meta("salt") or self._set_meta("salt", secrets.token_hex(16)))
+            self.db = SQLiteDatabase(self.path, busy_timeout_ms=10000)
+        migrate(self.db, "journal", STEPS)
+        # several instances may start together: the first salt written is everyone's
+        self.db.execute("INSERT INTO telegram_meta(key, value) VALUES('salt', ?) ON CONFLICT(key) DO NOTHING",
+                        (secrets.token_hex(16),))
+        self._salt = bytes.fromhex(self._meta("salt") or "")
+        # Several instances (a shared PostgreSQL store): each journal row belongs to the instance
+        # that wrote it; an instance that stops beating its heart for `lease` seconds (killed) has
+        # its unsent replies taken over by another (unfinished()). One process alone owns all.
+        self.instance: str | None = secrets.token_hex(6) if getattr(self.store, "shared", False) else None
+        try:
+            self.lease = float(os.environ.get("BOT_INSTANCE_LEASE") or DEFAULT_LEASE)
+        except ValueError:
+            self.lease = DEFAULT_LEASE
+        if self.instance:
+            self.heartbeat()
         self.prune()
+
+    # -- instances -------------------------------------------------------------------------------
+    def heartbeat(self) -> None:
+        """This instance is alive (several instances only; every few seconds, cluster.py)."""
+        if self.instance:
+            self.db.execute("INSERT INTO telegram_instances(id, seen_at) VALUES(?,?) "
+                            "ON CONFLICT(id) DO UPDATE SET seen_at=excluded.seen_at", (self.instance, time.time()))
 
     # -- meta ----------------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self.conn.execute("SELECT value FROM telegram_meta WHERE key=?", (key,)).fetchone()
+        row = self.db.fetchone("SELECT value FROM telegram_meta WHERE key=?", (key,))
         return row[0] if row else None
 
     def _set_meta(self, key: str, value: str) -> str:
-        with self._lock:
-            self.conn.execute(
-                "INSERT INTO telegram_meta(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                (key, value),
-            )
+        self.db.execute(
+            "INSERT INTO telegram_meta(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
         return value
 
     def fingerprint(self, raw: dict[str, Any]) -> str:
@@ -118,8 +133,7 @@ class Journal:
     # -- updates -------------------------------------------------------------------------------
     def seen(self, update_id: int, fp: str | None = None) -> bool:
         """Was this update (this id, and this content when `fp` is given) journaled?"""
-        with self._lock:
-            row = self.conn.execute("SELECT fp FROM telegram_updates WHERE update_id=?", (update_id,)).fetchone()
+        row = self.db.fetchone("SELECT fp FROM telegram_updates WHERE update_id=?", (update_id,))
         if row is None:
             return False
         return fp is None or row[0] is None or row[0] == fp
@@ -127,58 +141,59 @@ class Journal:
     def record(self, update_id: int, ops: list[dict[str, Any]], fp: str | None = None) -> bool:
         """Write what is to be sent for this update. False if it was already recorded."""
         blob = json.dumps(ops, ensure_ascii=False, separators=(",", ":"))
-        with self._lock:
+        with self.db.transaction():
             if fp is not None:  # an old, different update under the same id: this one replaces it
-                self.conn.execute(
+                self.db.execute(
                     "DELETE FROM telegram_updates WHERE update_id=? AND fp IS NOT NULL AND fp<>?", (update_id, fp)
                 )
-            cur = self.conn.execute(
-                "INSERT OR IGNORE INTO telegram_updates(update_id, fp, ops, sent, done, at) VALUES(?,?,?,0,?,?)",
-                (update_id, fp, blob if ops else None, 0 if ops else 1, time.time()),
+            n = self.db.execute(
+                "INSERT INTO telegram_updates(update_id, fp, ops, sent, done, at, owner) VALUES(?,?,?,0,?,?,?) "
+                "ON CONFLICT(update_id) DO NOTHING",
+                (update_id, fp, blob if ops else None, 0 if ops else 1, time.time(), self.instance),
             )
-        return cur.rowcount > 0
+        return n > 0
 
     def progress(self, update_id: int, sent: int) -> None:
-        with self._lock:
-            self.conn.execute("UPDATE telegram_updates SET sent=? WHERE update_id=?", (sent, update_id))
+        self.db.execute("UPDATE telegram_updates SET sent=? WHERE update_id=?", (sent, update_id))
 
     def accepted(self, update_id: int, remaining: list[dict[str, Any]]) -> None:
         """Telegram accepted a reply: keep only what is still to be sent (from `sent` 0)."""
         blob = json.dumps(remaining, ensure_ascii=False, separators=(",", ":")) if remaining else None
-        with self._lock:
-            self.conn.execute("UPDATE telegram_updates SET ops=?, sent=0 WHERE update_id=?", (blob, update_id))
+        self.db.execute("UPDATE telegram_updates SET ops=?, sent=0 WHERE update_id=?", (blob, update_id))
 
     def fail(self, update_id: int, fp: str | None = None) -> None:
         """An update that could not be handled: recorded as done, so it is never taken again."""
-        with self._lock:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO telegram_updates(update_id, fp, ops, sent, done, at) VALUES(?,?,NULL,0,1,?)",
-                (update_id, fp, time.time()),
-            )
+        self.db.execute(
+            "INSERT INTO telegram_updates(update_id, fp, ops, sent, done, at) VALUES(?,?,NULL,0,1,?) "
+            "ON CONFLICT(update_id) DO NOTHING",
+            (update_id, fp, time.time()),
+        )
 
     def scrub(self) -> None:
-        """Checkpoint and truncate the WAL (after a deletion: nothing lingers in the -wal file)."""
+        """After a deletion: nothing lingers outside the tables (SQLite: checkpoint and truncate the
+        WAL, so nothing lingers in the -wal file)."""
         if self.store is not None and hasattr(self.store, "scrub"):
             self.store.scrub()
             return
-        if self.path == ":memory:":
-            return
-        with self._lock:
+        checkpoint = getattr(self.db, "checkpoint", None)
+        if checkpoint is not None:
             try:
-                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            except sqlite3.Error:
+                checkpoint()
+            except Exception:
                 pass
 
     def finish(self, update_id: int) -> None:
-        with self._lock:
-            self.conn.execute("UPDATE telegram_updates SET done=1, ops=NULL WHERE update_id=?", (update_id,))
+        self.db.execute("UPDATE telegram_updates SET done=1, ops=NULL WHERE update_id=?", (update_id,))
 
     def unfinished(self) -> list[tuple[int, list[dict[str, Any]], int]]:
         """(update_id, ops, sent) of updates whose replies were not all sent, oldest first."""
-        with self._lock:
-            rows = self.conn.execute(
-                "SELECT update_id, ops, sent FROM telegram_updates WHERE done=0 ORDER BY update_id"
-            ).fetchall()
+        if self.instance:  # several instances: take over those of instances that died
+            rows = sorted(self.db.fetchall(
+                "UPDATE telegram_updates SET owner=? WHERE done=0 AND (owner IS NULL OR owner NOT IN "
+                "(SELECT id FROM telegram_instances WHERE seen_at >= ?)) RETURNING update_id, ops, sent",
+                (self.instance, time.time() - self.lease)))
+        else:
+            rows = self.db.fetchall("SELECT update_id, ops, sent FROM telegram_updates WHERE done=0 ORDER BY update_id")
         out = []
         for uid, blob, sent in rows:
             try:
@@ -189,11 +204,16 @@ class Journal:
         return out
 
     def prune(self, keep_seconds: float = KEEP_SECONDS) -> None:
-        with self._lock:
-            self.conn.execute("DELETE FROM telegram_updates WHERE done=1 AND at < ?", (time.time() - keep_seconds,))
+        self.db.execute("DELETE FROM telegram_updates WHERE done=1 AND at < ?", (time.time() - keep_seconds,))
+        self.db.execute("DELETE FROM telegram_instances WHERE seen_at < ?", (time.time() - keep_seconds,))
 
     def close(self) -> None:
+        """Stopping: another instance may take over at once what this one leaves unsent."""
+        if self.instance:
+            try:
+                self.db.execute("DELETE FROM telegram_instances WHERE id=?", (self.instance,))
+            except Exception:
+                pass
         if self.store is not None:
-            return  # the store's connection: the store closes it
-        with self._lock:
-            self.conn.close()
+            return  # the store's database: the store closes it
+        self.db.close()

@@ -18,7 +18,6 @@ import json
 import re
 import logging
 import signal
-import sqlite3
 import time
 from typing import Any
 
@@ -31,6 +30,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.i18n import translator
+from bot.store.db import database_of
 
 from .config import Config
 from .health import BACKLOG_SECONDS, Health, health_routes, start_server
@@ -87,8 +87,24 @@ def make_bot(cfg: Config) -> ExtBot:
         request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=60, write_timeout=60, pool_timeout=10),
         get_updates_request=HTTPXRequest(connection_pool_size=2, connect_timeout=10, read_timeout=cfg.poll_timeout + 15),
         # Pacing only: retries are decided in one place, service.retry_delay (no stacked layers).
-        rate_limiter=AIORateLimiter(max_retries=0),
+        rate_limiter=_rate_limiter(),
     )
+
+
+def _rate_limiter() -> AIORateLimiter | None:
+    """Telegram allows a bot about 30 messages a second overall. TELEGRAM_OVERALL_RATE (default
+    30) is this process's share: with N instances behind a load balancer give each 30/N. 0 turns
+    the limiter off (benchmarks against a local emulator only)."""
+    import os
+
+    raw = (os.environ.get("TELEGRAM_OVERALL_RATE") or "").strip()
+    try:
+        rate = float(raw) if raw else 30.0
+    except ValueError:
+        raise ValueError(f"TELEGRAM_OVERALL_RATE must be a number of messages a second, not {raw!r}") from None
+    if rate <= 0:
+        return None
+    return AIORateLimiter(max_retries=0, overall_max_rate=rate, overall_time_period=1)
 
 
 async def _forever(call, what: str, stop: asyncio.Event, optional: bool = False) -> Any:
@@ -339,7 +355,7 @@ async def purge_daily(store: Any, stop: asyncio.Event) -> None:
             log.error("retention purge failed: %s", describe_error(e))
 
 
-def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.AbstractEventLoop) -> None:
+def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.AbstractEventLoop) -> Any:
     """/reload and SIGHUP swap the engine (bot/content_loader/reload.py). A SIGHUP reload runs in
     the engine's own thread, between two updates."""
     from bot.content_loader import reload as content_reload
@@ -358,6 +374,7 @@ def _install_reload(service: TelegramService, cfg: Config, loop: asyncio.Abstrac
         loop.add_signal_handler(signal.SIGHUP, on_hup)
     except (NotImplementedError, RuntimeError, AttributeError):  # pragma: no cover - non-Unix
         pass
+    return reloader
 
 
 async def run_bot(cfg: Config) -> int:
@@ -384,7 +401,7 @@ async def run_bot(cfg: Config) -> int:
     journal = None
     service = None
     bot = None
-    commands = watcher = purger = housekeeping = None
+    commands = watcher = purger = housekeeping = cluster = None
     t0 = time.monotonic()
     try:
         # Content is parsed and checked in a thread, so /healthz answers meanwhile.
@@ -392,7 +409,7 @@ async def run_bot(cfg: Config) -> int:
         db_path = cfg.db_path or getattr(getattr(engine, "store", None), "path", None) or "data/bot.sqlite3"
         store = getattr(engine, "store", None)
         # One connection: an update's session change and journal entry commit together.
-        journal = Journal(store if isinstance(getattr(store, "conn", None), sqlite3.Connection) else db_path)
+        journal = Journal(store if database_of(store) is not None else db_path)
 
         def store_check(store=engine.store, journal=journal) -> None:
             store.load_session("health:probe")
@@ -413,8 +430,12 @@ async def run_bot(cfg: Config) -> int:
         from .handoff import attach
 
         relay = attach(service, engine)  # caseworkers' forum topics (HANDOFF_CHAT_ID), or None
-        _install_reload(service, cfg, loop)  # /reload and SIGHUP re-read the content
+        reloader = _install_reload(service, cfg, loop)  # /reload and SIGHUP re-read the content
         service.resume()
+        if getattr(store, "shared", False):  # several instances on PostgreSQL (cluster.py)
+            from .cluster import Cluster
+
+            cluster = asyncio.ensure_future(Cluster(service, journal, store, reloader).run(stop))
         health.extra["bot"] = bot
         health.service = service
         commands = asyncio.ensure_future(register_commands(bot, stop))
@@ -429,7 +450,7 @@ async def run_bot(cfg: Config) -> int:
     finally:
         log.info("stopping after %.0f s", time.monotonic() - t0)
         stop.set()
-        for task in (commands, watcher, purger, housekeeping):
+        for task in (commands, watcher, purger, housekeeping, cluster):
             if task is not None:
                 task.cancel()
         if service is not None:

@@ -309,6 +309,10 @@ class ChatPacer:
         return 0.0 if tokens >= 0 else -tokens / self.rate
 
 
+class AlreadyHandled(Exception):
+    """Another instance journaled this update first (a delivery that reached two instances)."""
+
+
 @dataclass
 class Job:
     update_id: int
@@ -475,6 +479,16 @@ class TelegramService:
             return store.transaction()
         return contextlib.nullcontext()
 
+    def _claim(self, store: Any, route: Route, fp: str | None) -> bool:
+        """Several instances on one database (PostgreSQL): hold the person's lock for the rest of
+        the transaction (their updates are handled one at a time, in the order they arrive), then
+        look again whether another instance answered this update meanwhile. True if it did."""
+        if not getattr(store, "shared", False):
+            return False
+        if route.user_id:
+            store.lock_person(route.user_id)
+        return self.journal.seen(route.update_id, fp)
+
     def _decide(self, route: Route, fp: str | None = None) -> list[dict[str, Any]]:
         """In the engine thread: the ops for one update, written to the journal in the same
         transaction as the session change the engine made."""
@@ -482,6 +496,8 @@ class TelegramService:
         deletions = getattr(store, "deletions", 0)
         try:
             with self._transaction():
+                if self._claim(store, route, fp):
+                    return []  # another instance answered this delivery
                 ops = self.handoff.decide(route) if self.handoff is not None else None
                 if ops is not None:
                     pass  # relayed to or from a caseworker (handoff.py)
@@ -496,7 +512,11 @@ class TelegramService:
                         ops = self.handoff.after(route, list(replies), ops)
                 if route.clear_keyboard_of:
                     ops.insert(0, {"op": "clear_kb", "chat_id": route.chat_id, "message_id": route.clear_keyboard_of})
-                self.journal.record(route.update_id, ops, fp)
+                if not self.journal.record(route.update_id, ops, fp):
+                    raise AlreadyHandled  # another instance journaled it first: this one rolls back
+        except AlreadyHandled:
+            log.info("update %d: already handled, skipped", route.update_id)
+            return []
         except Exception as e:  # rolled back: the person gets the kind reply, recorded on its own
             log.error("update %d: handler error: %s", route.update_id, describe_error(e))
             ops = []
