@@ -87,7 +87,8 @@ def make_bot(cfg: Config) -> ExtBot:
         request=HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=60, write_timeout=60, pool_timeout=10),
         get_updates_request=HTTPXRequest(connection_pool_size=2, connect_timeout=10, read_timeout=cfg.poll_timeout + 15),
         # Pacing only: retries are decided in one place, service.retry_delay (no stacked layers).
-        rate_limiter=AIORateLimiter(max_retries=0),
+        # TELEGRAM_OVERALL_RATE=0 turns the overall limit off (a local test server, a benchmark).
+        rate_limiter=AIORateLimiter(overall_max_rate=cfg.overall_rate, max_retries=0),
     )
 
 
