@@ -662,7 +662,7 @@ class TelegramService:
             except Exception as e:  # an answer python-telegram-bot could not read: not retried blindly
                 failed += 1
                 log.error("update %d: op %d (%s) failed: %s", job.update_id, i, op.get("op"), describe_error(e))
-            if not job.ephemeral:
+            if not job.ephemeral and i + 1 < len(job.ops):  # after the last, finish() below clears the row
                 self.journal.accepted(job.update_id, job.ops[i + 1:])  # the sent reply leaves the disk
         if not job.ephemeral:
             self.journal.finish(job.update_id)
