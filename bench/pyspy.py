@@ -1,9 +1,11 @@
 """Where a process's CPU time goes, sampled by py-spy (an optional dev tool, not a dependency
 of the bot: `.venv/bin/pip install py-spy`). Used by `python -m bench.echo_bench --profile`.
 
-py-spy samples every thread of the running bot from outside (the engine runs in a worker
-thread, which cProfile in the main thread would miss) and leaves idle threads out, so the
-samples are where CPU time is spent. Summaries:
+py-spy samples the running bot from outside, whichever thread holds the GIL (the engine runs in
+a worker thread, which cProfile in the main thread would miss): the samples are where Python
+code spends CPU time (their count matched the process's CPU time within about 10% here). Time
+in C code that lets the GIL go (SQLite's own work, socket writes) is not seen; py-spy's other
+modes counted idle threads as busy on this machine. Summaries:
 
 - "self": the functions the samples were in (time in C code, e.g. SQLite or JSON, counts for
   the Python function that called it);
@@ -50,8 +52,8 @@ def available() -> str | None:
 def start(pid: int, out: Path, rate: int = 200) -> subprocess.Popen:
     exe = available()
     if exe is None:
-        raise SystemExit("py-spy is not installed: .venv/bin/pip install py-spy (a dev tool, not a dependency)")
-    return subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
+        raise SystemExit("py-spy is not installed: .venv/bin/pip install -e '.[profile]' (a dev tool, not a dependency)")
+    return subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "--gil",
                              "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
