@@ -70,17 +70,20 @@ class ExampleModel:
         total_docs = sum(docs.values()) or 1
         # priors are flattened: the examples' proportions are not how often people write each
         self.prior = {c: math.log((docs[c] + 1) / (total_docs + len(self.intents))) * 0.3 for c in self.intents}
-        self.loglik: dict[str, dict[str, float]] = defaultdict(dict)
         self.unseen: dict[str, float] = {}
-        for c in self.intents:
+        # per feature, the intents that have seen it and by how much each one's log-likelihood is
+        # above its "never seen" floor (for the other intents it is 0): scoring is then one sum
+        # per intent over the message's known features. Sparse, because a table of every feature
+        # by every intent grows with the square of the content (bench/content_scale_bench.py).
+        seen_by: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for i, c in enumerate(self.intents):
             denom = sum(counts[c].values()) + ALPHA * self.vocab_size
             self.unseen[c] = math.log(ALPHA / denom)
-            self.loglik[c] = {f: math.log((n + ALPHA) / denom) for f, n in counts[c].items()}
-        # per feature, each intent's log-likelihood above its "never seen" floor: scoring is then
-        # one column sum over the message's known features
-        self.delta = {
-            f: tuple(self.loglik[c].get(f, self.unseen[c]) - self.unseen[c] for c in self.intents) for f in vocab
-        }
+            for f, n in counts[c].items():
+                ids, values = seen_by[f]
+                ids.append(i)
+                values.append(math.log((n + ALPHA) / denom) - self.unseen[c])
+        self.delta = {f: (tuple(ids), tuple(values)) for f, (ids, values) in seen_by.items()}
 
     def scores(self, text: str, words: list[str] | None = None) -> dict[str, float]:
         """Log-probability (up to a constant) of each intent, over the features the model knows.
@@ -91,7 +94,11 @@ class ExampleModel:
             return {}
         n = len(rows)
         norm = math.sqrt(n)
-        sums = [sum(col) for col in zip(*rows)]
+        cols: list[list[float]] = [[] for _ in self.intents]
+        for ids, values in rows:
+            for i, v in zip(ids, values):
+                cols[i].append(v)
+        sums = [sum(col) for col in cols]  # bit for bit the sums with every 0 of the unseen in them
         return {
             c: self.prior[c] + (n * self.unseen[c] + sums[i]) / norm for i, c in enumerate(self.intents)
         }

@@ -29,6 +29,11 @@ class ShortAnswers:
                 if words:
                     self.phrases.append((words, kind))
         self.phrases.sort(key=lambda pk: -len(pk[0]))  # "tidak tahu" before "tidak"
+        # each phrase's kind (the first listed, when two kinds share a phrase): a message is
+        # looked up, not compared with every phrase (70 µs a short message before)
+        self.kind_by_phrase: dict[tuple[str, ...], str] = {}
+        for words, kind in self.phrases:
+            self.kind_by_phrase.setdefault(words, kind)
         self._labels: dict[str, str | None] = {}
 
     def kind_of(self, words: list[str]) -> str | None:
@@ -36,14 +41,13 @@ class ShortAnswers:
         core = tuple(w for w in words if w not in FILLERS) or tuple(words)
         if not core or len(core) > MAX_WORDS:
             return None
-        for phrase, kind in self.phrases:
-            if core == phrase:
-                return kind
+        if core in self.kind_by_phrase:
+            return self.kind_by_phrase[core]
         # "iya bener", "belum kak pernah", "untuk anak saya yang kedua": the longest known phrase
         # at the start decides, when the rest is short
-        for phrase, kind in self.phrases:
-            if len(phrase) < len(core) and core[: len(phrase)] == phrase and len(core) - len(phrase) <= 2:
-                return kind
+        for n in (len(core) - 1, len(core) - 2):
+            if n >= 1 and core[:n] in self.kind_by_phrase:
+                return self.kind_by_phrase[core[:n]]
         return None
 
     def label_kind(self, label: str) -> str | None:

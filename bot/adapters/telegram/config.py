@@ -52,6 +52,7 @@ class Config:
     poll_timeout: int = 30
     chat_rate: float = 1.0
     chat_burst: int = 8
+    overall_rate: float = 30.0  # messages a second to all chats together (Telegram's limit); 0: none
     health_port: int | None = None  # polling mode: serve GET /healthz here (HEALTH_PORT)
 
     @property
@@ -105,11 +106,12 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         poll_timeout = int(env.get("TELEGRAM_POLL_TIMEOUT") or 30)
         chat_burst = int(env.get("TELEGRAM_CHAT_BURST") or 8)
         chat_rate = float(env.get("TELEGRAM_CHAT_RATE") or 1.0)
+        overall_rate = float(env.get("TELEGRAM_OVERALL_RATE") or 30.0)
         health_port = int(env["HEALTH_PORT"]) if (env.get("HEALTH_PORT") or "").strip() else None
         float(env.get("BOT_RETENTION_DAYS") or 180)
     except ValueError as e:
         raise ConfigError(
-            f"PORT, HEALTH_PORT, BOT_RETENTION_DAYS, TELEGRAM_POLL_TIMEOUT, TELEGRAM_CHAT_BURST and TELEGRAM_CHAT_RATE must be numbers ({e})"
+            f"PORT, HEALTH_PORT, BOT_RETENTION_DAYS, TELEGRAM_POLL_TIMEOUT, TELEGRAM_CHAT_BURST, TELEGRAM_CHAT_RATE and TELEGRAM_OVERALL_RATE must be numbers ({e})"
         ) from None
 
     return Config(
@@ -126,5 +128,6 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         poll_timeout=max(0, min(poll_timeout, 50)),
         chat_rate=max(chat_rate, 0.01),
         chat_burst=max(chat_burst, 1),
+        overall_rate=max(overall_rate, 0.0),
         health_port=health_port,
     )
