@@ -23,7 +23,7 @@ DEFAULT = ROOT / "tests" / "data" / "intents_conversation.tsv"
 # reply source (its first part) -> the label a person would give what they got
 SOURCE_LABELS = {
     "emergency": "emergency", "self_harm": "self_harm", "departing": "departing", "menu": "menu",
-    "fallback": "unknown", "short": "unknown", "country": "help", "followup": "unknown", "start": "menu", "deleted": "delete",
+    "fallback": "unknown", "short": "unknown", "country": "help", "followup": "unknown", "prompt": "unknown", "start": "menu", "deleted": "delete",
     "about": "menu", "contact": "help",
 }
 SMALL_LABELS = {

@@ -509,7 +509,7 @@ class Engine:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
-        if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "followup:none"):
+        if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
             if s.reporter == "family":
                 replies = self.desk.for_family(t)
             elif s.location == "indonesia":  # "lokasinya di bekasi": the police, 110
@@ -572,11 +572,17 @@ class Engine:
         return self.conversation.followup(t, ctx)
 
     def _nothing_to_follow(self, t: Turn) -> list[Reply]:
-        """"amankah?" with nothing checked yet: ask for the offer or the name."""
+        """"amankah?" with nothing checked yet: ask for the offer or the name. At a question of
+        the bot's ("Anda sekarang di mana?"), "trus gimana?" gets that question again."""
+        s = t.session
+        if s.options and (s.module or s.tool):
+            rows = [[Button(label, data)] for data, _kind, label in s.options] + [self.desk.sos_row(t)]
+            return [Reply(t._("Choose one of the answers below, and I will show you what to do next."), rows,
+                          "followup:question")]
         return [Reply(
             t._("What should I check? Paste the job offer here, or tap a topic below."),
             self.conversation.topic_rows(t, ("fake_offer", "recruiter")),
-            "followup:none",
+            "prompt:what_to_check",
         )]
 
     def _self_harm(self, t: Turn, m: Match) -> list[Reply]:

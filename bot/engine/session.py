@@ -101,9 +101,11 @@ class Session:
         return c
 
     def arrived(self, now: float) -> None:
-        """A new message: a result left for half an hour is no longer what "trus?" is about."""
+        """A new message: a result or a question left for half an hour is no longer what "trus?"
+        or "ya" is about."""
         if self.seen_at is not None and now - self.seen_at > CONTEXT_SECONDS:
             self.context = None
+            self.options = []  # nor is "ya" an answer to a question asked that long ago
         self.seen_at = float(int(now // 60) * 60)
 
     def progress(self, module: str) -> QuizProgress:
