@@ -319,6 +319,9 @@ class Engine:
         s, said = t.session, t.said
         if m.intent == "language":
             return self._change_language(t, m.language)
+        named = self._named_contacts(said.words) if m.intent == "menu" else []
+        if named:  # "kbri bisa bantu apa aja?" asks about the embassy, not about this bot
+            return self._contacts_reply(t, named)
         if m.intent == "menu" and (s.tool or (m.score >= 90 and len(said.words) <= 5)):
             s.leave_tool()
             s.leave_module()
@@ -418,6 +421,10 @@ class Engine:
             return self.conversation.small_talk(t, m.intent)
         if m.country:  # a country named on its own ("myanmar", "di kamboja")
             s.country = m.country
+            if len(said.words) > COUNTRY_CARD_WORDS:  # a sentence about someone there: its questions first
+                suggested = self._suggestions(t, m)
+                if suggested:
+                    return suggested
             return self._country_card(t, m.country)
         if ctx is not None and _asks(said.words, said.text) and len(said.words) <= 10:
             return self._followup(t, ctx)  # "who pays for it?" right after an answer
@@ -1101,7 +1108,8 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
 
 TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
 ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
-SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
+SUGGEST_FROM = 0.45
+COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country  # agreement (0..1) from which a question is offered as "did you mean"
 
 
 def _label(questions: list[str]) -> str:
