@@ -367,7 +367,7 @@ class Engine:
             s.leave_tool()
             return self.conversation.departing(t)
 
-        if best is not None and m.intent not in SMALL_TALK and self._answer_fits(best, m):
+        if best is not None and (m.intent not in SMALL_TALK or best.score >= ON_ITS_OWN) and self._answer_fits(best, m):
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
