@@ -277,3 +277,19 @@ def test_sqlite_file_never_holds_the_raw_user_id(tmp_path):
     s.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert b"987654321" not in raw
+
+
+def test_a_waiting_notice_is_taken_by_one_instance_only(backend):
+    """Two instances on one database both see a case waiting too long; one sends the notice."""
+    from bot.handoff.cases import CaseBook
+
+    now = [1_000_000.0]
+    a = CaseBook(store=backend.open(), clock=lambda: now[0])
+    b = CaseBook(store=backend.open(), clock=lambda: now[0])
+    case = a.open("tg:5150", 5150)
+    a.person_wrote(case.no)
+    now[0] += 3600
+    assert [c.no for c in a.waiting_too_long(600)] == [case.no] == [c.no for c in b.waiting_too_long(600)]
+    taken = [a.mark_notified(case.no), b.mark_notified(case.no)]
+    assert taken == [True, False]
+    assert a.waiting_too_long(600) == [] == b.waiting_too_long(600)

@@ -146,8 +146,10 @@ class CaseBook:
         )
         return [_case(r) for r in rows]
 
-    def mark_notified(self, no: int) -> None:
-        self.db.execute("UPDATE handoff_cases SET notified=1 WHERE case_no=?", (int(no),))
+    def mark_notified(self, no: int) -> bool:
+        """Take the "still waiting" notice of this case. True for the one caller that flipped it:
+        with several instances on one database, only that one sends it."""
+        return self.db.execute("UPDATE handoff_cases SET notified=1 WHERE case_no=? AND notified=0", (int(no),)) > 0
 
     def close(self, no: int, unlink: bool = False) -> bool:
         """Close a case. True if it was open."""

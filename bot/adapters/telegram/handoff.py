@@ -377,7 +377,8 @@ class HandoffRelay:
         if unlinked:
             log.info("handoff: %d closed case(s) unlinked", unlinked)
         for case in self.cases.waiting_too_long(self.cfg.wait_seconds):
-            self.cases.mark_notified(case.no)  # first: a restart must not tell them twice
+            if not self.cases.mark_notified(case.no):  # first: a restart must not tell them twice,
+                continue  # and another instance on the same database took this one
             self._count("waiting_notice")
             lang = self.engine.language_of(f"tg:{case.chat_id}")
             try:
