@@ -38,6 +38,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import Button, Event, Reply, pack
 from bot.engine.intents import EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
+from bot.engine.language import written_in
 from bot.engine.said import Said
 from bot.engine.session import SETTABLE, Context, Session
 from bot.engine.short_answers import ShortAnswers
@@ -74,6 +75,7 @@ class Engine:
         self.admins: set[str] = set(admins or ())  # user ids as the adapter writes them ("tg:123")
         self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
+        self.written_markers = self.matcher.written_markers(content.languages)
         self.contacts = ContactBook(content)
         self.clock = clock
         # built once per loaded content, like the matcher (content does not change once loaded)
@@ -289,6 +291,10 @@ class Engine:
             return self._no_words(t)
         if said.text.strip(" .!").lower() in STOP_WORDS and "berhenti" in self.commands:
             return self.commands["berhenti"].run(t, "")  # "stop": end alerts (bot/alerts)
+        if not s.lang_chosen:  # written in the other language than the session's: answer in it
+            written = written_in(said.words, self.written_markers)
+            if written is not None and written != s.lang:
+                self._set_lang(t, written)
         m = self.matcher.analyse(said.text, said.words)
         said.notes["match"] = m
         if m.country and m.intent != EMERGENCY:
@@ -620,9 +626,12 @@ class Engine:
         s.emergency_at = t.now
         s.remember(Context("emergency", s.turn))
         replies = self.desk.first(t, family)
-        # a long message a tool recognises (a job ad that says "paspor ditahan", or someone
-        # describing the offer that trapped them) gets that tool's answer too, after help
-        claimed = self._claimed_by_tool(t) if t.said is not None else None
+        # a job ad a tool recognises ("... paspor nanti ditahan kantor") gets that tool's answer
+        # too, after help; a few lines about oneself or family ("my brother went to cambodia for a
+        # CS job and cannot leave") get the help alone
+        words = t.said.words if t.said is not None else []
+        ad = len(words) >= EMERGENCY_TOOL_WORDS or not self.matcher.speaks_of_someone(words)
+        claimed = self._claimed_by_tool(t) if words and ad else None
         return replies + claimed if claimed else replies
 
     def _named_contacts(self, words: list[str]) -> list[str]:
@@ -980,6 +989,7 @@ class Engine:
 
     def _set_language(self, t: Turn, lang: str) -> Reply:
         self._set_lang(t, lang)
+        t.session.lang_chosen = True
         return self._menu(t, t._("OK, I will write in {language} from now on.").format(language=self.content.lang_name(lang)), "small:language")
 
     def _about(self, t: Turn) -> list[Reply]:
@@ -1109,7 +1119,8 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
 TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
 ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
 SUGGEST_FROM = 0.45
-COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country  # agreement (0..1) from which a question is offered as "did you mean"
+COUNTRY_CARD_WORDS = 5
+EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check  # longer, a message naming a country is about something there, not the country  # agreement (0..1) from which a question is offered as "did you mean"
 
 
 def _label(questions: list[str]) -> str:

@@ -182,6 +182,7 @@ class IntentMatcher:
         self.ambiguous = {r for p in (em.get("not_now") or {}).get("ambiguous", []) for w in tokens(p, self.table) for r in stems(w)}
         self.extra_vocab.update(w for ps in self.not_now.values() for p in ps for w in p)
         intents_file = content.files.get("intents.yaml", {}) or {}
+        self.intents_file = intents_file
         self.extra_vocab.update(w for p in intents_file.get("not_typos", []) or [] for w in tokens(str(p), self.table))
         self._build_index()
         self.examples = ExampleModel(content.examples, self.table) if content.examples else None
@@ -395,6 +396,16 @@ class IntentMatcher:
             if rest is None or rest.intent != EMERGENCY:
                 intent = SELF_HARM
         return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language, positions, words)
+
+    def written_markers(self, languages: list[str]) -> dict[str, frozenset[str]]:
+        """intents.yaml `written_in`, through the slang table, for the content's languages."""
+        raw = self.intents_file.get("written_in") or {}
+        return {lang: frozenset(w for p in raw.get(lang, []) for w in tokens(str(p), self.table))
+                for lang in languages if raw.get(lang)}
+
+    def speaks_of_someone(self, words: list[str]) -> bool:
+        """The writer or someone close ("saya", "my", "anak saya"): a story, not a pasted ad."""
+        return self._has(self.family, words) or self._has(self.not_now.get("personal", []), words)
 
     def speaks_of_family(self, words: list[str]) -> bool:
         """"anak saya", "suami saya", "my brother": someone close (emergency.yaml family_words)."""

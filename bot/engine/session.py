@@ -70,6 +70,7 @@ class Session:
     context: Context | None = None
     emergency_at: float | None = None  # when it was given (seconds since the epoch)
     ref: str | None = None  # the referral code the person came with (shared links carry it)
+    lang_chosen: bool = False  # picked by the person (button, command, "english please"): never guessed over
     seen_at: float | None = None  # the last message's time, to the minute (context fades with silence)
     nudges: int = 0  # rotates the wording of repeated short replies (insults, "did not understand")
     # the buttons of the bot's last message, as [data, kind, label]: a typed "iya", "untuk anak
@@ -122,7 +123,7 @@ class Session:
             "reporter": self.reporter, "quiz": {m: {"right": p.right, "asked": p.asked} for m, p in self.quiz.items()},
             "confirm_delete": self.confirm_delete, "turn": self.turn,
             "context": None if c is None else {"kind": c.kind, "turn": c.turn, "level": c.level, "result": c.result, "flags": list(c.flags), "ref": c.ref},
-            "emergency_at": self.emergency_at, "seen_at": self.seen_at,
+            "emergency_at": self.emergency_at, "seen_at": self.seen_at, "lang_chosen": self.lang_chosen,
             "ref": self.ref, "nudges": self.nudges, "options": self.options,
         }
 
@@ -156,6 +157,7 @@ class Session:
             context=Context.from_dict(d.get("context")),
             emergency_at=_float_or_none(d.get("emergency_at")),
             seen_at=_float_or_none(d.get("seen_at")),
+            lang_chosen=bool(d.get("lang_chosen")),
             ref=_str(d.get("ref")),
             nudges=_int(d.get("nudges")),
             options=[o for o in (d.get("options") or []) if isinstance(o, list) and len(o) == 3 and all(isinstance(x, str) for x in o)][:12]
