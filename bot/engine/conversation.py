@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine import callbacks as cb
+from bot.engine.callbacks import AnswerButton
 from bot.engine.contacts import ContactBook
 from bot.engine.events import Button, Reply, pack
 from bot.engine.session import Context
@@ -86,6 +87,11 @@ class Conversation:
         return self._with_contacts(t, t.txt(card.get("text", {})), list(card.get("contacts", [])), rows, "departing")
 
     # -- follow-ups ---------------------------------------------------------------------------
+    def _answer_module_intent(self, aid: str | None) -> str | None:
+        entry = (getattr(self.content, "answers", None) or {}).get(aid or "")
+        module = self.content.modules.get(entry.get("module", "")) if entry else None
+        return module.get("intent") if module else None
+
     def followup(self, t: Turn, ctx: Context) -> list[Reply]:
         """The last result again in one line, then what to do next."""
         f = self.conv.get("followups") or {}
@@ -110,6 +116,16 @@ class Conversation:
             elif f.get("emergency"):
                 parts.append(t.txt(f["emergency"]["text"]))
             rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))
+        elif ctx.kind == "answer" and self._answer_module_intent(ctx.ref) not in (None, "help"):
+            # "trus aku harus gimana?" after "is this CS job in Cambodia real?": that answer's
+            # first point again (action first), and its own ways on
+            entry = self.content.answers[ctx.ref]
+            first = t.txt(entry["text"]).split("\n\n")[0]
+            parts.append(first)
+            parts.append(t._("What you can do next: tap one of these."))
+            rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(ctx.ref, i)))] for i, b in enumerate(entry.get("buttons", []))]
+            rows.append([Button(t._("Menu"), cb.MENU)])
+            return self._with_contacts(t, "\n\n".join(parts), list(entry.get("contacts", [])), rows, "followup:answer")
         else:  # a help answer or a help screen
             if f.get("help"):
                 parts.append(t.txt(f["help"]["text"]))
