@@ -424,6 +424,8 @@ class Engine:
             return self._share(t)
         if m.intent in ("thanks", "greeting", "human", "privacy", "insult") and self.conversation.has(m.intent):
             self._count("intent", m.intent)
+            if m.intent == "thanks" and s.emergency_at is not None and self.conversation.has("thanks_after_emergency"):
+                return self.conversation.small_talk(t, "thanks_after_emergency")
             return self.conversation.small_talk(t, m.intent)
         if m.country:  # a country named on its own ("myanmar", "di kamboja")
             s.country = m.country
