@@ -53,7 +53,7 @@ class Conversation:
     # -- small talk ---------------------------------------------------------------------------
     def small_talk(self, t: Turn, kind: str) -> list[Reply]:
         entry = self.small.get(kind) or {}
-        source = f"small:{kind}"
+        source = "small:thanks" if kind.startswith("thanks") else f"small:{kind}"  # a variant is still thanks
         if "texts" in entry:  # several wordings: a different one each time
             texts = entry["texts"]
             text = t.txt(texts[t.session.nudges % len(texts)])
