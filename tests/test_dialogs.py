@@ -10,9 +10,12 @@ from tests.dialogs.runner import DIALOG_DIR, load_dir, play
 
 SCENARIOS = load_dir(DIALOG_DIR)
 HELDOUT = load_dir(DIALOG_DIR / "heldout")
-# the fourth held-out set (read once, then tuned on: README) is far from the 90% floor; held where it is
+# the later held-out sets (each read once, then tuned on: README) are far from the 90% floor;
+# each is held where it stands
 HELDOUT4 = load_dir(DIALOG_DIR / "heldout4")
-HELDOUT5 = load_dir(DIALOG_DIR / "heldout5")  # the fifth, untuned: its first reading (58%) held
+HELDOUT5 = load_dir(DIALOG_DIR / "heldout5")
+HELDOUT6 = load_dir(DIALOG_DIR / "heldout6")
+LATER = {"4": HELDOUT4, "5": HELDOUT5, "6": HELDOUT6}
 
 
 def fresh_engine(content):
@@ -47,9 +50,9 @@ def test_heldout_dialogs_floor(content):
     assert len(failed) <= 0.10 * len(HELDOUT), report
 
 
-@pytest.mark.parametrize("held, floor", [("4", 0.63), ("5", 0.57)])
+@pytest.mark.parametrize("held, floor", [("4", 0.76), ("5", 0.66), ("6", 0.52)])
 def test_later_heldout_sets_do_not_fall_back(content, held, floor):
-    scenarios = HELDOUT4 if held == "4" else HELDOUT5
+    scenarios = LATER[held]
     results = []
     for sc in scenarios:
         engine, clock = fresh_engine(content)
