@@ -29,6 +29,11 @@ updates for 24 hours).
 Given the bot's SQLiteStore, the journal shares its connection and lock, so that an update's
 session change and its journal entry are one transaction (service.py): a crash leaves both or
 neither, and the engine never runs twice on one update.
+
+`telegram_sent` keeps, for private chats only, the ids of the messages the bot sent there (no
+text, no chat id: the chat under the store's keyed hash, whose key lives outside the database),
+for at most 48 hours, the time Telegram lets a bot delete them. They are what "delete the bot's
+messages here" deletes (Reply.action DELETE_SENT); doing it removes the chat's rows at once.
 """
 from __future__ import annotations
 
@@ -53,9 +58,17 @@ CREATE TABLE IF NOT EXISTS telegram_updates (
     at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS telegram_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS telegram_sent (
+    chat_key TEXT NOT NULL,
+    message_id INTEGER NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (chat_key, message_id)
+);
+CREATE INDEX IF NOT EXISTS telegram_sent_at ON telegram_sent(at);
 """
 
 KEEP_SECONDS = 2 * 24 * 3600
+SENT_KEEP_SECONDS = 48 * 3600  # Telegram lets a bot delete its messages in a private chat for 48 hours
 
 
 class Journal:
@@ -191,6 +204,47 @@ class Journal:
     def prune(self, keep_seconds: float = KEEP_SECONDS) -> None:
         with self._lock:
             self.conn.execute("DELETE FROM telegram_updates WHERE done=1 AND at < ?", (time.time() - keep_seconds,))
+        self.prune_sent()
+
+    # -- the bot's sent messages (for "delete the bot's messages here") -----------------------
+    def chat_key(self, chat_id: int) -> str:
+        """The chat under the store's keyed hash (its key is outside the database), or under the
+        journal's own key when the journal has no store."""
+        key = getattr(self.store, "user_key", None)
+        if key is not None:
+            return key(f"tg-chat:{chat_id}")
+        return hmac.new(self._salt, f"tg-chat:{chat_id}".encode(), hashlib.sha256).hexdigest()
+
+    def sent(self, chat_id: int, message_ids: list[int]) -> None:
+        """The bot sent these messages in this private chat (now)."""
+        if not message_ids:
+            return
+        key, now = self.chat_key(chat_id), time.time()
+        with self._lock:
+            self.conn.executemany(
+                "INSERT INTO telegram_sent(chat_key, message_id, at) VALUES(?,?,?) "
+                "ON CONFLICT(chat_key, message_id) DO NOTHING",
+                [(key, int(m), now) for m in message_ids],
+            )
+
+    def sent_ids(self, chat_id: int, keep_seconds: float = SENT_KEEP_SECONDS) -> list[int]:
+        """Ids of the messages the bot sent in this chat that Telegram still lets it delete."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT message_id FROM telegram_sent WHERE chat_key=? AND at >= ? ORDER BY message_id",
+                (self.chat_key(chat_id), time.time() - keep_seconds),
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def forget_sent(self, chat_id: int) -> int:
+        """Drop this chat's rows (its messages were deleted). Returns how many."""
+        with self._lock:
+            return self.conn.execute("DELETE FROM telegram_sent WHERE chat_key=?", (self.chat_key(chat_id),)).rowcount
+
+    def prune_sent(self, keep_seconds: float = SENT_KEEP_SECONDS) -> int:
+        """Rows older than Telegram's 48 hours can no longer be used: they go."""
+        with self._lock:
+            return self.conn.execute("DELETE FROM telegram_sent WHERE at < ?", (time.time() - keep_seconds,)).rowcount
 
     def close(self) -> None:
         if self.store is not None:

@@ -41,6 +41,14 @@ from .service import ChatPacer, TelegramService, clean_text, describe_error, ret
 log = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+POLL_RETRY_CAP = 5.0  # seconds between getUpdates tries while Telegram does not answer
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
 
 # getUpdates goes through the public Bot.do_api_request, which advises Bot.get_updates instead.
 # We want the raw JSON on purpose: get_updates fails the whole batch on one update it cannot
@@ -190,13 +198,18 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
         try:
             updates = get.result()
             delay = 0.5
+            service.link.answered()  # wakes replies waiting out a backoff after an outage
             if offset is not None and offset != confirmed_below:
                 # Telegram answered: everything below `offset` is confirmed and gone for good.
                 confirmed_below = offset
-                service.journal.set_confirmed_below(offset)
+                try:
+                    service.journal.set_confirmed_below(offset)
+                except sqlite3.Error as e:  # the store cannot write: the batch is still handled
+                    log.warning("the confirmed offset was not saved (%s)", type(e).__name__)
         except (InvalidToken, EndPointNotFound):  # do_api_request names a 401/404 after getMe so
             raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
         except RetryAfter as e:
+            service.link.answered()
             await asyncio.sleep(retry_seconds(e) + 0.1)
             continue
         except Conflict:
@@ -206,9 +219,13 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop, optional=True)
             continue
         except Exception as e:  # NetworkError, TimedOut, 5xx, a garbled answer...
-            log.warning("getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 15.0)
+            if isinstance(e, NetworkError):
+                service.link.failed(e)
+            # Polling is also how the bot notices Telegram is back: try again within 5 s.
+            level = logging.WARNING if delay < POLL_RETRY_CAP else logging.DEBUG
+            log.log(level, "getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
+            await _wait(stop, delay)
+            delay = min(delay * 2, POLL_RETRY_CAP)
             continue
 
         new = 0
@@ -305,12 +322,20 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
 
 
 async def watch_backlog(service: TelegramService, stop: asyncio.Event, every: float = 60.0) -> None:
-    """One ERROR line a minute while replies wait longer than a minute to be accepted."""
+    """One ERROR line a minute while replies wait longer than a minute to be accepted; every ten
+    minutes the ids of sent messages older than Telegram's 48 hours go (journal.prune_sent)."""
+    ticks = 0
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), every)
         except asyncio.TimeoutError:
             pass
+        ticks += 1
+        if ticks % 10 == 0:
+            try:
+                service.journal.prune_sent()
+            except sqlite3.Error as e:
+                log.warning("sent message ids not pruned (%s)", type(e).__name__)
         age = service.backlog_age()
         if age > BACKLOG_SECONDS:
             log.error("backlog: %d update(s) with replies not yet accepted by Telegram, the oldest waiting %.0f s",
