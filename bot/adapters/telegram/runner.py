@@ -36,7 +36,7 @@ from .config import Config
 from .health import BACKLOG_SECONDS, Health, health_routes, start_server
 from .journal import Journal
 from .routing import BotIdentity
-from .service import ChatPacer, TelegramService, clean_text, describe_error, retry_seconds
+from .service import ChatPacer, TelegramService, clean_text, describe_error, retry_seconds, store_trouble
 
 log = logging.getLogger("bot.telegram")
 
@@ -82,6 +82,15 @@ DEFAULT_COMMAND_LANG = "id"
 
 class Fatal(Exception):
     """Stop the bot with a message for the operator (exit code 1)."""
+
+
+def _not_the_rate_limiters_retry_note(record: logging.LogRecord) -> bool:
+    """AIORateLimiter(max_retries=0) logs every 429 as an exception with its traceback ("after
+    maximum of 0 retries"): the one retry policy (service.retry_delay) logs and retries it."""
+    return not str(record.msg).startswith("Rate limit hit after maximum")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_not_the_rate_limiters_retry_note)
 
 
 def make_bot(cfg: Config) -> ExtBot:
@@ -205,7 +214,11 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
                 try:
                     service.journal.set_confirmed_below(offset)
                 except sqlite3.Error as e:  # the store cannot write: the batch is still handled
-                    log.warning("the confirmed offset was not saved (%s)", type(e).__name__)
+                    trouble = store_trouble(e)
+                    if trouble:
+                        service.store_health.failed(trouble, "while saving the confirmed offset")
+                    else:
+                        log.warning("the confirmed offset was not saved (%s)", type(e).__name__)
         except (InvalidToken, EndPointNotFound):  # do_api_request names a 401/404 after getMe so
             raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
         except RetryAfter as e:

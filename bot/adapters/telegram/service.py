@@ -58,6 +58,7 @@ COLLAPSE_AFTER = 60.0  # seconds: an older lesson reply with a newer one behind 
 MAX_QUEUED = 10  # lesson replies waiting for one chat; the oldest beyond it are collapsed (not sent)
 STORE_NOTICE_EVERY = 60.0  # seconds: "I could not save" at most once a minute per chat
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+QUICK_BUSY_MS = 250  # while the database is locked by another program, wait this long per write
 
 
 def N_(s: str) -> str:
@@ -501,6 +502,7 @@ class TelegramService:
         self._unsaved: set[int] = set()  # update ids answered without being journaled
         self.link = Link()
         self.store_health = StoreHealth()
+        self._busy_ms: int | None = None  # the store's busy timeout, while a shorter one is set
 
     # -- health ------------------------------------------------------------------------------
     def _waiting(self) -> list[float]:
@@ -662,7 +664,9 @@ class TelegramService:
             with self._transaction():
                 ops = self._ops_for(route)
                 self.journal.record(route.update_id, ops, fp)
-            self.store_health.worked()
+            if self.store_health.trouble:
+                self._busy_timeout(None)
+                self.store_health.worked()
         except Exception as e:  # rolled back: the person gets the kind reply, recorded on its own
             trouble = store_trouble(e)
             if trouble:
@@ -684,6 +688,23 @@ class TelegramService:
             self._scrub[route.update_id] = True  # checkpoint the WAL once the replies are out
         return ops
 
+    def _busy_timeout(self, ms: int | None) -> None:
+        """While another program holds the database's write lock, wait only `ms` for it on the
+        shared connection (the event loop's journal calls wait for the engine thread's); None
+        puts the store's own timeout back."""
+        conn = getattr(self.journal, "conn", None)
+        lock = getattr(self.journal, "_lock", None) or contextlib.nullcontext()
+        if conn is None:
+            return
+        with lock, contextlib.suppress(Exception):
+            if ms is not None:
+                if self._busy_ms is None:
+                    self._busy_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+                conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+            elif self._busy_ms is not None:
+                conn.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
+                self._busy_ms = None
+
     def _rollback_leftover(self) -> None:
         """A failed COMMIT (a full disk) may leave the transaction open: SQLite asks for an
         explicit ROLLBACK (harmless when it had already rolled back by itself)."""
@@ -700,6 +721,8 @@ class TelegramService:
         told at most once a minute that their place was not saved, and the log says it once."""
         uid = route.update_id
         self._unsaved.add(uid)
+        if trouble == "locked":
+            self._busy_timeout(QUICK_BUSY_MS)  # while it lasts, nobody waits 5 s on each write
         self.store_health.failed(trouble, f"at update {uid}")
         self.store_health.unsaved += 1
         engine = self.engine
