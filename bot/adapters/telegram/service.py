@@ -496,8 +496,7 @@ class TelegramService:
         self._finished = 0
         self.handoff: Any = None  # handoff.py's relay, when a caseworkers' group is configured
         self._scrub: dict[int, bool] = {}  # update id -> a deletion happened in it
-        self._noticed: dict[int, float] = {}  # chat id -> when it was last told "what matters first"
-        self._store_noticed: dict[int, float] = {}  # chat id -> when it was last told "could not save"
+        self._noticed: dict[tuple[int, str], float] = {}  # (chat id, kind) -> when it was last told
         self._blocked: dict[int, float] = {}  # chat id -> when Telegram said it blocked the bot (403)
         self._unsaved: set[int] = set()  # update ids answered without being journaled
         self.link = Link()
@@ -741,12 +740,8 @@ class TelegramService:
                 engine.store = real
             if observers is not None:
                 engine.observers = observers
-        now = time.monotonic()
         chat = route.chat_id
-        if chat and chat > 0 and now - self._store_noticed.get(chat, -1e9) > STORE_NOTICE_EVERY:
-            self._store_noticed[chat] = now
-            if len(self._store_noticed) > 10000:
-                self._store_noticed = {c: t for c, t in self._store_noticed.items() if now - t <= STORE_NOTICE_EVERY}
+        if chat and self._notice_due(chat, "store", STORE_NOTICE_EVERY):
             lang = ui_lang(route.lang)
             with contextlib.suppress(Exception):
                 lang = self.engine.language_of(route.user_id, route.lang) if route.user_id else lang
@@ -824,19 +819,28 @@ class TelegramService:
         # being paced) and replies pile up ("please wait for my answer").
         jumped = job.emergency and waiting > 0
         flooding = waiting >= NOTICE_AFTER and self.pacer.limited(job.chat_id, now)
-        if (jumped or flooding) and now - self._noticed.get(job.chat_id, -1e9) > NOTICE_EVERY and job.chat_id > 0:
-            self._noticed[job.chat_id] = now
-            if len(self._noticed) > 10000:
-                self._noticed = {c: t for c, t in self._noticed.items() if now - t <= NOTICE_EVERY}
+        if (jumped or flooding) and self._notice_due(job.chat_id, "busy", NOTICE_EVERY):
             _ = translator(ui_lang(job.lang))
             text = _(BUSY_NOTICE if jumped else FLOOD_NOTICE)
             if flooding and not jumped:
-                log.info("update %d: %d repl(ies) waiting for one chat: told to slow down", job.update_id, waiting)
+                log.info("a chat writes faster than the bot may answer it (%d repl(ies) waiting): told to slow down", waiting)
             notice = Job(job.update_id, job.chat_id, [{"op": "send", "chat_id": job.chat_id, "text": text}],
                          kind="notice", t0=job.t0, ephemeral=True, journaled=False)
             q.appendleft(notice)
         if job.chat_id not in self._workers:
             self._workers[job.chat_id] = self._spawn(self._drain(job.chat_id))
+
+    def _notice_due(self, chat_id: int, kind: str, every: float) -> bool:
+        """The one limiter of the adapter's notices ("what matters first" and "slow down" share
+        "busy"; "store" is "I could not save"): a private chat is told at most once per `every`
+        seconds of each kind. True means: tell it now (and it is noted)."""
+        now = time.monotonic()
+        if chat_id <= 0 or now - self._noticed.get((chat_id, kind), -1e9) <= every:
+            return False
+        self._noticed[(chat_id, kind)] = now
+        if len(self._noticed) > 10000:
+            self._noticed = {k: t for k, t in self._noticed.items() if now - t <= max(NOTICE_EVERY, STORE_NOTICE_EVERY)}
+        return True
 
     def _cap(self, q: deque[Job]) -> None:
         """At most MAX_QUEUED lesson replies wait for one chat: the oldest beyond that are
