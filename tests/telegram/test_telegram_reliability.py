@@ -252,6 +252,13 @@ def test_after_hapus_nothing_in_the_database_refers_to_the_person(tmp_path):
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("bot.sqlite3") and not p.name.endswith(".key"))
     for needle in (str(UID).encode(), key.encode(), "Sumber Rejeki".encode()):
         assert needle not in raw, needle  # not in the file, nor in the WAL (secure_delete + checkpoint)
+    # What stays, so that the "Done" reply's button can delete the bot's messages: their ids under
+    # the keyed hash of the chat, no text, in telegram_sent only, until that button (or 48 hours:
+    # test_telegram_delete.py) takes them.
+    chat = journal.chat_key(UID)
+    assert [line for line in dump.splitlines() if chat in line] == [
+        line for line in dump.splitlines() if line.startswith(chat)]
+    assert journal.sent_ids(UID) and journal.prune_sent(keep_seconds=0) > 0 and chat not in _everything(db)
 
 
 def test_the_hash_key_lives_outside_the_database(tmp_path):
