@@ -929,12 +929,13 @@ class TelegramService:
             op.pop("src", None)
             if op.get("chat_id") == job.chat_id:
                 op["chat_id"] = chat_id
+            msg = None
             try:
                 try:
-                    await self._do_op(job.update_id, op)
+                    msg = await self._do_op(job.update_id, op)
                 except ChatMigrated as e:  # a group became a supergroup: send there instead
                     chat_id = op["chat_id"] = e.new_chat_id
-                    await self._do_op(job.update_id, op)
+                    msg = await self._do_op(job.update_id, op)
                 if op["op"] in ("send", "send_file"):
                     sent += 1
                 if op["op"] == "delete_sent":
@@ -955,8 +956,10 @@ class TelegramService:
             except Exception as e:  # an answer python-telegram-bot could not read: not retried blindly
                 failed += 1
                 log.error("update %d: op %d (%s) failed: %s", job.update_id, i, op.get("op"), describe_error(e))
-            if job.journaled:  # the sent reply leaves the disk
+            if job.journaled:  # the sent reply leaves the disk (first: a crash must not send it again)
                 self._book(job.update_id, lambda rest=job.ops[i + 1:]: self.journal.accepted(job.update_id, rest))
+            if msg is not None:
+                self._keep_sent(job.update_id, op, msg)
         if job.journaled:
             self._book(job.update_id, lambda: self.journal.finish(job.update_id))
         if job.scrub:
@@ -973,7 +976,8 @@ class TelegramService:
             job.update_id, job.kind, sent, notes, ms,
         )
 
-    async def _do_op(self, uid: int, op: dict[str, Any]) -> None:
+    async def _do_op(self, uid: int, op: dict[str, Any]) -> Any:
+        """Carry out one op; a message Telegram accepted is returned (its id is kept)."""
         if op["op"] == "clear_kb":
             try:
                 await with_retries(
@@ -1010,7 +1014,7 @@ class TelegramService:
                 )
 
             msg = await deliver(send, f"update {uid} sendMessage", stop=self.stopping, link=self.link)
-        self._keep_sent(uid, op, msg)
+        return msg
 
     def _keep_sent(self, uid: int, op: dict[str, Any], msg: Any) -> None:
         """Its id, for "delete the bot's messages here" (private chats; 48 hours; no text)."""
