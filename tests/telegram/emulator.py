@@ -95,6 +95,7 @@ class BotAPIEmulator:
         self.clock_offset = 0.0  # seconds added to "now" when judging a message's age
         self._offline = False
         self._busy = 0
+        self._placeholder: socket.socket | None = None
         self._port: int | None = None
         self._conns: set[Any] = set()
         self._closing = False
@@ -170,12 +171,28 @@ class BotAPIEmulator:
                 c.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        # Keep the port: bound but not listening, a connection is refused (as with nothing
+        # there), and no other program (a parallel test run) can take it meanwhile.
+        self._placeholder = socket.socket()
+        self._placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self._placeholder.bind(("127.0.0.1", self._port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def online(self) -> None:
         """Reachable again, on the same port."""
         assert self._port is not None
         with self.cond:
             self._offline = False
+        if self._placeholder is not None:
+            self._placeholder.close()
+            self._placeholder = None
         self._listen(self._port)
         with self.cond:
             self.cond.notify_all()
@@ -187,6 +204,8 @@ class BotAPIEmulator:
         if self._server and not self._offline:
             self._server.shutdown()
             self._server.server_close()
+        if self._placeholder is not None:
+            self._placeholder.close()
 
     @property
     def port(self) -> int:
