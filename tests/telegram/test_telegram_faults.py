@@ -233,7 +233,8 @@ def test_a_locked_database_still_answers_unsaved_says_so_once_and_recovers(tmp_p
     oracle = new_oracle()
     emu = BotAPIEmulator(TOKEN).start()
     db = tmp_path / "bot.sqlite3"
-    bot = BotProcess(emu, db, **passthrough_env()).start()
+    health = free_port()
+    bot = BotProcess(emu, db, HEALTH_PORT=str(health), WEBHOOK_LISTEN="127.0.0.1", **passthrough_env()).start()
     lock = None
     try:
         p = Person(bot, oracle, 24001, "id")
@@ -252,9 +253,11 @@ def test_a_locked_database_still_answers_unsaved_says_so_once_and_recovers(tmp_p
             assert got == (want + [(notice, [])] if n == 0 else want), got
         assert bot.count(r"store: cannot write \(locked\)") == 1  # one clear line, not one per update
         assert bot.count(r"ERROR") == 1  # and no traceback per update
+        assert healthz(health) == (503, "store")  # it answers, but cannot write
         lock.execute("ROLLBACK")
         lock.close()
         lock = None
+        assert healthz(health) == (200, "ok")  # it finds out by itself, without waiting for an update
         before = len(emu.sent_to(24001))
         uid = emu.send_text(p.user, "/menu")
         assert "not saved" not in bot.wait_done(uid, timeout=20)  # saved again, journal and session together
@@ -267,6 +270,14 @@ def test_a_locked_database_still_answers_unsaved_says_so_once_and_recovers(tmp_p
             lock.close()
         bot.stop()
         emu.stop()
+
+
+def healthz(port: int) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=20) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
 
 
 def _tmpfs_works() -> bool:

@@ -335,19 +335,20 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
 
 
 async def watch_backlog(service: TelegramService, stop: asyncio.Event, every: float = 60.0) -> None:
-    """One ERROR line a minute while replies wait longer than a minute to be accepted; every ten
-    minutes the ids of sent messages older than Telegram's 48 hours go (journal.prune_sent)."""
-    ticks = 0
+    """One ERROR line a minute while replies wait longer than a minute to be accepted; every
+    minute the ids of sent messages older than Telegram's 48 hours go (journal.prune_sent)."""
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), every)
         except asyncio.TimeoutError:
             pass
-        ticks += 1
-        if ticks % 10 == 0:
-            try:
-                service.journal.prune_sent()
-            except sqlite3.Error as e:
+        try:
+            service.journal.prune_sent()
+        except sqlite3.Error as e:
+            trouble = store_trouble(e)
+            if trouble:
+                service.store_health.failed(trouble, "while pruning sent message ids")
+            else:
                 log.warning("sent message ids not pruned (%s)", type(e).__name__)
         age = service.backlog_age()
         if age > BACKLOG_SECONDS:
@@ -435,6 +436,8 @@ async def run_bot(cfg: Config) -> int:
         def store_check(store=engine.store, journal=journal) -> None:
             store.load_session("health:probe")
             journal.seen(-1)
+            if health.service is not None:
+                health.service.probe_store()  # can it write again? (only while it could not)
 
         health.store_check = store_check
         bot = make_bot(cfg)

@@ -704,6 +704,18 @@ class TelegramService:
                 conn.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
                 self._busy_ms = None
 
+    def probe_store(self) -> None:
+        """For /healthz while the store could not write: one small write tells whether it can
+        again (a quiet bot would otherwise stay `store` until its next update)."""
+        if not self.store_health.trouble:
+            return
+        try:
+            self.journal.set_confirmed_below(self.journal.confirmed_below)
+        except Exception:
+            return  # still cannot: /healthz keeps saying `store`
+        self._busy_timeout(None)
+        self.store_health.worked()
+
     def _rollback_leftover(self) -> None:
         """A failed COMMIT (a full disk) may leave the transaction open: SQLite asks for an
         explicit ROLLBACK (harmless when it had already rolled back by itself)."""
