@@ -20,7 +20,8 @@ class PrivacyCommand(Command):
     def run(self, turn: Turn, args: str) -> list[Reply]:
         text = (turn.content.about or {}).get("privacy")
         body = turn.txt(text) if text else turn._("Type /hapus to delete everything the bot keeps about you.")
-        return [Reply(body, [[Button(turn._("Menu"), cb.MENU)]], source="privacy")]
+        rows = [[Button("🧹 " + turn._("Delete the bot's messages here"), cb.CLEAR)], [Button(turn._("Menu"), cb.MENU)]]
+        return [Reply(body, rows, source="privacy")]
 
 
 def make_command(content: Any, store: Any) -> Command:

@@ -13,14 +13,26 @@ from typing import TextIO
 
 from bot.engine import Button, Event, Reply
 from bot.engine import callbacks as cb
+from bot.engine.events import DELETE_SENT
+from bot.i18n import translator
 
 QUIT = {"/quit", "/exit", "/keluar", "/q"}
 
 
-def render(replies: list[Reply], out: TextIO) -> list[Button]:
+def N_(s: str) -> str:
+    return s
+
+
+# Reply.action asks the channel to do something it cannot do here: say so instead.
+NOT_HERE = {DELETE_SENT: N_("(In the terminal there are no sent messages to delete: this applies to Telegram.)")}
+
+
+def render(replies: list[Reply], out: TextIO, lang: str | None = None) -> list[Button]:
     """Print replies; return the buttons in the order they are numbered."""
     numbered: list[Button] = []
     for r in replies:
+        if r.action in NOT_HERE:
+            out.write("\n" + translator(lang or "id")(NOT_HERE[r.action]) + "\n")
         out.write("\n" + r.text.rstrip() + "\n")
         if r.attachment is not None:  # a poster, a QR code, a chart: written out, its path shown
             out.write(f"   [{r.attachment.kind}: {save_attachment(r.attachment)}]\n")
@@ -116,6 +128,6 @@ def run_terminal_chat(content=None, lang=None, db=None, user="term:local", stdin
         event = to_event(line, buttons)
         if event is None:
             continue
-        buttons = render(engine.handle(user, event), out)
+        buttons = render(engine.handle(user, event), out, engine.language_of(user))
     engine.store.close()
     return 0

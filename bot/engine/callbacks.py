@@ -144,6 +144,9 @@ ABOUT = encode(Action("about"))
 HELP = encode(Action("help"))
 EMERGENCY = encode(Action("emergency"))
 LANGUAGES = encode(Action("lang"))
+CLEAR = encode(Action("clear"))  # delete the bot's messages in this chat: asks first
+CLEAR_YES = encode(Action("clear", "yes"))
+CLEAR_NO = encode(Action("clear", "no"))
 
 
 def language(code: str) -> str:

@@ -86,6 +86,8 @@ class EmergencyDesk:
             rows.insert(1, [self.human.button(t)])
         if not family:
             rows.append([Button("👪 " + _("I am reporting for someone else"), cb.encode(Action("em", "family")))])
+        # someone who may be watched can remove the bot's messages (asked first: the numbers go too)
+        rows.append([Button("🧹 " + _("Delete the bot's messages here"), cb.CLEAR)])
         rows.append([Button(_("Menu"), cb.MENU)])
         return rows
 

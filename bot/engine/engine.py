@@ -20,8 +20,7 @@ The bot never goes silent.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
+import dataclasses
 import logging
 import re
 import time
@@ -36,10 +35,10 @@ from bot.engine.commands import Command
 from bot.engine.contacts import EMBASSY, ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
-from bot.engine.events import Button, Event, Reply, pack
+from bot.engine.events import DELETE_SENT, Button, Event, Reply, pack
 from bot.engine.intents import EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.language import written_in
-from bot.engine.said import Said
+from bot.engine.said import MAX_TEXT, Said
 from bot.engine.session import SETTABLE, Context, Session
 from bot.engine.short_answers import ShortAnswers
 from bot.engine.tools import Tool, ToolContext
@@ -109,9 +108,8 @@ class Engine:
         if not replies:
             replies = [self._menu(t)]
         if not replies[-1].buttons:  # never leave a person without a way on
-            last = replies[-1]
-            replies[-1] = Reply(last.text, [[Button(t._("Menu"), cb.MENU)]], last.source)
-        if not deleted:
+            replies[-1] = dataclasses.replace(replies[-1], buttons=[[Button(t._("Menu"), cb.MENU)]])
+        if not deleted and t.keep:
             t.session.options = self._options(replies[-1])
             self._save(user_id, t.session)
         for observe in self.observers:
@@ -158,25 +156,28 @@ class Engine:
             return self._button(t, ev.data)
         if ev.kind == "text":
             t.said = Said.of(ev.text, self.matcher.table)
-            return self._text(t), False
+            return self._cut_note(t, self._text(t)), False
         return self._other(t, ev.text), False
 
     # =========================================================================================
     # sessions
     # =========================================================================================
     def _turn(self, user_id: str, lang_hint: str | None) -> Turn:
-        s = self._load(user_id, lang_hint)
+        found: list[bool] = []
+        s = self._load(user_id, lang_hint, found)
         now = self.clock()
         s.arrived(now)
-        return Turn(user_id, s, self.content, translator(s.lang), now)
+        return Turn(user_id, s, self.content, translator(s.lang), now, stored=bool(found))
 
-    def _load(self, user_id: str, lang_hint: str | None) -> Session:
+    def _load(self, user_id: str, lang_hint: str | None, found: list[bool] | None = None) -> Session:
         stored = None
         try:
             stored = self.store.load_session(user_id)
         except Exception as e:
             log_error("could not load a session; starting a new one", e)
         default = self._lang_from_hint(lang_hint)
+        if stored and found is not None:
+            found.append(True)
         s = Session.from_dict(stored, default) if stored else Session.new(default)
         # content may have changed since the session was saved
         if s.lang not in self.content.languages:
@@ -458,6 +459,19 @@ class Engine:
             "for example: \"cek agen resmi\", \"loker kamboja\", \"nomor KBRI Malaysia\"."
         ), source="fallback")]
 
+    def _cut_note(self, t: Turn, replies: list[Reply]) -> list[Reply]:
+        """A message longer than the bot reads (said.MAX_TEXT) that a tool checked as a whole
+        (a pasted offer): its answer says that only the first part was read."""
+        if t.said is None or not t.said.truncated:
+            return replies
+        for i, r in enumerate(replies):
+            tool = self.tools.get(r.source.partition(":")[2]) if r.source.startswith("tool:") else None
+            if tool is not None and getattr(tool, "reads_text", False):
+                note = t._("Your message was long: I checked only its first {n} characters.")
+                replies[i] = _prefixed(r, note.format(n=_thousands(MAX_TEXT, t.lang)))
+                break
+        return replies
+
     def _no_words(self, t: Turn) -> list[Reply]:
         """Only emoji or symbols: 🆘 is a cry for help, tears get a gentle question."""
         text = t.said.text if t.said else ""
@@ -522,7 +536,7 @@ class Engine:
             return self.desk.first(t, family=False)
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
-            m = replace(m, intent=UNKNOWN)
+            m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
             if s.reporter == "family":
@@ -788,6 +802,8 @@ class Engine:
                 return jump, False
         if a.name == "cmd" and a.arg in self.commands and not self.commands[a.arg].admin_only:
             return self.commands[a.arg].run(t, ""), False  # a plugged-in command's button
+        if a.name == "clear" and a.arg in ("", "yes", "no"):
+            return self._clear(t, a.arg), False
         if a.name == "del" and a.arg in ("yes", "no") and s.confirm_delete:
             if a.arg == "yes":
                 return self._delete(t), True
@@ -1022,9 +1038,35 @@ class Engine:
                 log_error("a command could not forget a user", e)
         self._count("deleted", "user")
         return [Reply(
-            t._("Done: everything this bot kept about you is deleted. If you write again, you start fresh."),
-            [[Button(t._("Menu"), cb.MENU)]],
+            t._("Done: everything this bot kept about you is deleted. If you write again, you start fresh.")
+            + "\n\n" + t._("I can also delete the messages I sent in this chat."),
+            [[Button("🧹 " + t._("Delete the bot's messages here"), cb.CLEAR_YES)], [Button(t._("Menu"), cb.MENU)]],
             "deleted",
+        )]
+
+    def _clear(self, t: Turn, arg: str) -> list[Reply]:
+        """Deleting the messages the bot sent in this chat (the adapter does it: Reply.action):
+        asked first (the emergency reply's and /privasi's button), done at once after /hapus,
+        whose "Done" already follows a confirmation. Nothing is saved for someone who has no
+        session (after /hapus): this turn leaves nothing behind."""
+        if arg == "no":
+            return [self._menu(t, t._("Nothing was deleted."))]
+        if arg == "":
+            return [Reply(
+                t._("Delete the messages I sent you in this chat? Telegram lets me delete those from the last "
+                    "48 hours. Write down any number you still need first."),
+                [[Button(t._("Yes, delete them"), cb.CLEAR_YES), Button(t._("No, keep them"), cb.CLEAR_NO)]],
+                "clear:ask",
+            )]
+        t.keep = t.stored
+        self._count("deleted", "messages")
+        return [Reply(
+            t._("I am deleting the messages I sent in this chat (those from the last 48 hours).") + "\n\n"
+            + t._("Your own messages stay on your phone. To delete the whole chat: in your chat list, press and "
+                  "hold this chat, then tap Delete chat. On iPhone: swipe left on the chat, then tap Delete."),
+            [[Button(t._("Menu"), cb.MENU)]],
+            "clear",
+            action=DELETE_SENT,
         )]
 
     # =========================================================================================
@@ -1120,9 +1162,9 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
 
 TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
 ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
-SUGGEST_FROM = 0.45
-COUNTRY_CARD_WORDS = 5
-EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check  # longer, a message naming a country is about something there, not the country  # agreement (0..1) from which a question is offered as "did you mean"
+SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
+COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
+EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
 
 
 def _label(questions: list[str]) -> str:
@@ -1133,9 +1175,14 @@ def _label(questions: list[str]) -> str:
     return first if len(first) <= 60 else first[:59].rstrip() + "…"
 
 
+def _thousands(n: int, lang: str) -> str:
+    """8,000 in English, 8.000 in Indonesian."""
+    return f"{n:,}".replace(",", "." if lang == "id" else ",")
+
+
 def _prefixed(reply: Reply, line: str) -> Reply:
     """The same reply with one line in front of its text."""
-    return Reply(line + "\n\n" + reply.text, reply.buttons, reply.source)
+    return dataclasses.replace(reply, text=line + "\n\n" + reply.text)
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)

@@ -39,16 +39,29 @@ class Attachment:
     recipe: dict | None = field(default=None, compare=False)
 
 
+# Reply.action: something the channel does before it shows the reply's text. The engine asks;
+# the adapter that can do it does it (Telegram), and one that cannot says so (the terminal).
+DELETE_SENT = "delete_sent_messages"  # delete the messages the bot sent in this chat (48 hours)
+ACTIONS = frozenset({DELETE_SENT})
+
+
 @dataclass
 class Reply:
     """One message to the person. `source` says what answered ("emergency", "node:help:start",
     "answer:passport_held", "tool:offer_check", "followup:offer", "small:thanks", "menu",
-    "fallback"): adapters ignore it; tests, the dialog suite and the logs of decisions read it."""
+    "fallback"): adapters ignore it; tests, the dialog suite and the logs of decisions read it.
+    `action` (one of ACTIONS, or empty) asks the adapter to do something first (DELETE_SENT)."""
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     source: str = ""
     attachment: Attachment | None = None  # sent with the text as its caption
+    action: str = ""
+
+    def __post_init__(self) -> None:
+        if self.action and self.action not in ACTIONS:
+            raise ValueError(f"unknown reply action: {self.action!r}")
+
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
 

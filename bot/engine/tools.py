@@ -46,6 +46,9 @@ class Tool:
     # A tool whose claims() is broad (any text that looks like a job ad) lets a question with its
     # own direct answer go to that answer first ("kerja CS di kamboja itu kerja apa sih?").
     defers_to_answers: bool = False
+    # A tool that checks the whole text it is given (a pasted offer): when the message was longer
+    # than the bot reads (bot/engine/said.py MAX_TEXT), its answer says only the first part was read.
+    reads_text: bool = False
 
     def claims(self, text: str, ctx: ToolContext) -> bool:
         """May this tool take free text even when it is not active?"""

@@ -20,6 +20,8 @@ class Turn:
     _: Callable[[str], str]  # the UI translator for the session's language
     now: float  # seconds since the epoch (injected, so tests need no wall clock)
     said: Said | None = None  # the understood text, for text events
+    stored: bool = True  # the person had a saved session before this turn
+    keep: bool = True  # save the session after the turn (False: leave nothing behind)
 
     @property
     def lang(self) -> str:

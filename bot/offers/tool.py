@@ -20,14 +20,15 @@ from bot.offers.checker import OfferAnalysis, OfferChecker
 from bot.offers.render import TOP_FLAGS, hidden_count, render, render_more, see_all_label, stale
 from bot.offers.rules import REL, validate_against_contacts, validate_redflags
 from bot.engine import callbacks as cb
+from bot.engine.said import MAX_TEXT  # the engine hands tools at most this much
 
 NAME = "offer_check"
-MAX_TEXT = 8000
 
 
 class OfferTool(Tool):
     name = NAME
     defers_to_answers = True  # "operator online di myanmar gaji 20jt itu kerjaan apa?" is a question
+    reads_text = True  # a cut ad is said to be cut (the engine adds the note)
 
     def __init__(self, rules: dict[str, Any] | None, languages: list[str] | None = None, modules: Any = ()) -> None:
         self.rules = rules or {}

@@ -2,6 +2,7 @@
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,8 +21,13 @@ from fictional_list import fictional_csv  # noqa: E402
 def wheel_dir(tmp_path_factory):
     """The wheel `pip install .` would install, unpacked (built without network or isolation)."""
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: an in-tree build writes build/ and *.egg-info into the checkout, and two
+    # test runs in parallel in one checkout then collide there ("File exists: build/lib/...").
+    src = tmp_path_factory.mktemp("src") / "migrasi-aman"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", "data", "*.sqlite3*"))
     r = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), str(src)],
         capture_output=True, text=True, timeout=300,
     )
     assert r.returncode == 0, r.stderr[-2000:]

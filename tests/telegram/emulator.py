@@ -17,6 +17,13 @@ Tests inject updates (text, commands, button presses, media, groups, edits, chan
 read what the bot sent, and inject faults per method (429 with retry_after, 500, a slow
 answer, or a request that is never answered).
 
+Faults (issue 12): `fail(method, kind)` with kind 429 (retry_after), 500, 502, 403, slow,
+drop; `offline()` stops answering altogether (the port closes, open connections are cut) and
+`online()` opens the same port again, as Telegram being unreachable for a while; with a webhook,
+`repeat_webhook` makes Telegram deliver the next updates again although the bot answered 200
+(its answer lost on the way). deleteMessage and deleteMessages delete what the bot sent (up to
+48 hours old; `age()` makes sent messages older).
+
 Forum supergroups (the caseworkers' group of the handoff): createForumTopic, closeForumTopic,
 sendMessage/copyMessage with message_thread_id, getChatMember (members are set by the test;
 anyone else has left), getChat, copyMessage of any message injected or sent, and chats that
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 import urllib.error
@@ -43,7 +51,7 @@ class Fault:
     """One injected failure for the next call(s) of a method."""
 
     def __init__(self, kind: str, retry_after: int = 1, seconds: float = 0.0, chat_id: int | None = None) -> None:
-        self.kind = kind  # "429", "500", "403", "slow", "drop"
+        self.kind = kind  # "429", "500", "502", "403", "slow", "drop"
         self.retry_after = retry_after
         self.seconds = seconds
         self.chat_id = chat_id  # only for calls about this chat
@@ -82,48 +90,127 @@ class BotAPIEmulator:
         self.users: dict[int, dict[str, Any]] = {}
         self.poll_generation = 0
         self.swallow_next_delivery = False  # hand the next updates out, but never answer
+        self.repeat_webhook = 0  # deliver the next N webhook updates again although answered 200
+        self.deleted: list[tuple[int, int]] = []  # (chat id, message id) the bot deleted
+        self.clock_offset = 0.0  # seconds added to "now" when judging a message's age
+        self._offline = False
+        self._busy = 0
+        self._placeholder: socket.socket | None = None
+        self._port: int | None = None
+        self._conns: set[Any] = set()
         self._closing = False
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
 
     # -- server ------------------------------------------------------------------------------
     def start(self) -> "BotAPIEmulator":
+        self._listen(0)
+        w = threading.Thread(target=self._webhook_loop, name="botapi-webhook", daemon=True)
+        w.start()
+        self._threads.append(w)
+        return self
+
+    def _listen(self, port: int) -> None:
         emu = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out as separate writes
 
+            def setup(self) -> None:
+                super().setup()
+                with emu.cond:
+                    emu._conns.add(self.connection)
+
+            def finish(self) -> None:
+                with emu.cond:
+                    emu._conns.discard(self.connection)
+                try:
+                    super().finish()
+                except OSError:
+                    pass
+
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
             def do_POST(self) -> None:
-                emu._serve(self)
+                emu._serve_or_cut(self)
 
             def do_GET(self) -> None:
-                emu._serve(self)
+                emu._serve_or_cut(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+                break
+            except OSError:  # the same port again, just closed: give the kernel a moment
+                if not port or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         self._server.daemon_threads = True
+        self._port = self._server.server_address[1]
         t = threading.Thread(target=self._server.serve_forever, name="botapi-emulator", daemon=True)
         t.start()
-        w = threading.Thread(target=self._webhook_loop, name="botapi-webhook", daemon=True)
-        w.start()
-        self._threads += [t, w]
-        return self
+        self._threads.append(t)
+
+    def offline(self) -> None:
+        """Telegram unreachable: the port closes (connection refused) and every open connection,
+        a waiting getUpdates included, is cut without an answer. Updates injected meanwhile wait."""
+        with self.cond:
+            self._offline = True
+            self.cond.notify_all()
+            while self._busy:  # calls already taken are answered: no message half-sent
+                self.cond.wait(0.1)
+            conns = list(self._conns)
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        # Keep the port: bound but not listening, a connection is refused (as with nothing
+        # there), and no other program (a parallel test run) can take it meanwhile.
+        self._placeholder = socket.socket()
+        self._placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self._placeholder.bind(("127.0.0.1", self._port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def online(self) -> None:
+        """Reachable again, on the same port."""
+        assert self._port is not None
+        with self.cond:
+            self._offline = False
+        if self._placeholder is not None:
+            self._placeholder.close()
+            self._placeholder = None
+        self._listen(self._port)
+        with self.cond:
+            self.cond.notify_all()
 
     def stop(self) -> None:
         with self.cond:
             self._closing = True
             self.cond.notify_all()
-        if self._server:
+        if self._server and not self._offline:
             self._server.shutdown()
             self._server.server_close()
+        if self._placeholder is not None:
+            self._placeholder.close()
 
     @property
     def port(self) -> int:
-        assert self._server is not None
-        return self._server.server_address[1]
+        assert self._port is not None
+        return self._port
 
     @property
     def api_url(self) -> str:
@@ -131,6 +218,16 @@ class BotAPIEmulator:
         return f"http://127.0.0.1:{self.port}/bot"
 
     # -- request handling ----------------------------------------------------------------------
+    def _serve_or_cut(self, h: BaseHTTPRequestHandler) -> None:
+        try:
+            self._serve(h)
+        except Offline:  # unreachable: the connection is cut, nothing is answered
+            h.close_connection = True
+            try:
+                h.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def _serve(self, h: BaseHTTPRequestHandler) -> None:
         m = re.match(r"^/bot([^/]+)/([A-Za-z]+)$", h.path.split("?")[0])
         length = int(h.headers.get("Content-Length") or 0)
@@ -142,6 +239,8 @@ class BotAPIEmulator:
             return self._reply(h, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         params = self._params(h, body)
         with self.cond:
+            if self._offline:  # a request that slipped in as the port closed: cut, no answer
+                raise Offline()
             self.calls.append((time.monotonic(), method, params))
             fault = None
             queue = self.faults.get(method)
@@ -160,6 +259,8 @@ class BotAPIEmulator:
                 return self._reply(h, 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
             if fault.kind == "500":
                 return self._reply(h, 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+            if fault.kind == "502":
+                return self._reply(h, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
             if fault.kind == "drop":  # the request never gets an answer (until the client gives up)
                 if method == "getUpdates":  # ...after Telegram handed the updates out
                     with self.cond:
@@ -175,16 +276,30 @@ class BotAPIEmulator:
         fn = getattr(self, "m_" + method, None)
         if fn is None:
             return self._reply(h, 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"})
+        counted = method != "getUpdates"  # (a long poll notices an outage by itself)
+        with self.cond:
+            if self._offline:  # went away while this request waited (a slow answer)
+                raise Offline()
+            if counted:
+                self._busy += 1  # offline() lets a call it already took finish and be heard
         try:
-            result = fn(params)
-        except ApiError as e:
-            return self._reply(h, e.code, {"ok": False, "error_code": e.code, "description": e.description})
-        except Swallowed:  # as if the connection broke after Telegram sent the answer
-            with self.cond:
-                while not self._closing:
-                    self.cond.wait(0.2)
-            return
-        self._reply(h, 200, {"ok": True, "result": result})
+            try:
+                result = fn(params)
+            except ApiError as e:
+                return self._reply(h, e.code, {"ok": False, "error_code": e.code, "description": e.description})
+            except Offline:
+                raise
+            except Swallowed:  # as if the connection broke after Telegram sent the answer
+                with self.cond:
+                    while not self._closing:
+                        self.cond.wait(0.2)
+                return
+            self._reply(h, 200, {"ok": True, "result": result})
+        finally:
+            if counted:
+                with self.cond:
+                    self._busy -= 1
+                    self.cond.notify_all()
 
     @staticmethod
     def _params(h: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
@@ -265,6 +380,8 @@ class BotAPIEmulator:
                 self.cond.wait(min(left, 0.5))
                 if self.poll_generation != me:
                     raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+                if self._offline:
+                    raise Offline()
             out = self.pending[:limit]
             for u in out:
                 self.delivered[u["update_id"]] += 1
@@ -505,6 +622,50 @@ class BotAPIEmulator:
             self.cond.notify_all()
             return {k: v for k, v in msg.items() if not k.startswith("_")}
 
+    def _deletable(self, cid: int, mid: int) -> dict[str, Any] | None:
+        """A message the bot sent in this chat, not deleted, under 48 hours old (under self.cond)."""
+        msg = self.by_id.get((cid, mid))
+        if msg is None or msg.get("_deleted") or msg.get("from", {}).get("id") != BOT_ID:
+            return None
+        if time.time() + self.clock_offset - msg["date"] >= 48 * 3600:
+            return None
+        return msg
+
+    def m_deleteMessage(self, p: dict[str, Any]) -> bool:
+        with self.cond:
+            cid, mid = int(p["chat_id"]), int(p["message_id"])
+            msg = self._deletable(cid, mid)
+            if msg is None:
+                raise ApiError(400, "Bad Request: message can't be deleted")
+            msg["_deleted"] = True
+            self.deleted.append((cid, mid))
+            self.cond.notify_all()
+            return True
+
+    def m_deleteMessages(self, p: dict[str, Any]) -> bool:
+        ids = p.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise ApiError(400, "Bad Request: message_ids must have 1-100 elements")
+        with self.cond:
+            cid = int(p["chat_id"])
+            for mid in ids:  # messages that cannot be deleted are skipped, as Telegram does
+                msg = self._deletable(cid, int(mid))
+                if msg is not None:
+                    msg["_deleted"] = True
+                    self.deleted.append((cid, int(mid)))
+            self.cond.notify_all()
+            return True
+
+    def age(self, seconds: float) -> None:
+        """Every message is now `seconds` older (for the 48-hour limit on deleting)."""
+        with self.cond:
+            self.clock_offset += seconds
+
+    def visible_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """What the bot sent to this chat and has not deleted."""
+        with self.cond:
+            return [m for m in self.messages if m["chat"]["id"] == chat_id and not m.get("_deleted")]
+
     def m_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
         with self.cond:
             self.callback_answers.append(dict(p))
@@ -534,7 +695,7 @@ class BotAPIEmulator:
     def _webhook_loop(self) -> None:
         while True:
             with self.cond:
-                while not self._closing and not (self.webhook["url"] and self.pending):
+                while not self._closing and (self._offline or not (self.webhook["url"] and self.pending)):
                     self.cond.wait(0.5)
                 if self._closing:
                     return
@@ -544,6 +705,9 @@ class BotAPIEmulator:
             with self.cond:
                 self.webhook_posts.append((update["update_id"], status))
                 self.delivered[update["update_id"]] += 1
+                if 200 <= status < 300 and self.repeat_webhook > 0:
+                    self.repeat_webhook -= 1  # the bot's 200 "got lost": Telegram delivers it again
+                    continue
                 if 200 <= status < 300 and self.pending and self.pending[0] is update:
                     self.pending.pop(0)
                     self.confirmed.append(update["update_id"])
@@ -690,6 +854,10 @@ class BotAPIEmulator:
 
 class Swallowed(Exception):
     pass
+
+
+class Offline(Exception):
+    """Telegram is unreachable: the connection is cut without an answer."""
 
 
 class ApiError(Exception):

@@ -372,6 +372,7 @@ def test_kill_9_and_restart_loses_nothing_and_answers_nothing_twice(tmp_path):
         want = [r for ev in events for r in p.expect(ev)]
         emu.wait_until(lambda: len(emu.sent_to(9501)) >= before + len(want), 10)
         assert [shape(m) for m in emu.sent_to(9501)[before:]] == want
+        third.wait_done(ids[-1])  # and recorded as sent: the next kill is not about that window
 
         # 4. Updates Telegram handed out to a bot that died before reading them: not lost.
         before = len(emu.sent_to(9501))

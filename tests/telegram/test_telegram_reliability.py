@@ -210,7 +210,7 @@ def test_session_change_and_journal_entry_are_one_transaction(tmp_path, monkeypa
     def crash(update_id, ops, fp=None):
         calls["n"] += 1
         if calls["n"] == 1:  # the process "dies" between the session write and the journal write
-            raise sqlite3.OperationalError("disk I/O error")
+            raise RuntimeError("a bug between the two writes")  # (a store that cannot write: test_telegram_faults)
         return real(update_id, ops, fp)
 
     monkeypatch.setattr(journal, "record", crash)
@@ -252,6 +252,13 @@ def test_after_hapus_nothing_in_the_database_refers_to_the_person(tmp_path):
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("bot.sqlite3") and not p.name.endswith(".key"))
     for needle in (str(UID).encode(), key.encode(), "Sumber Rejeki".encode()):
         assert needle not in raw, needle  # not in the file, nor in the WAL (secure_delete + checkpoint)
+    # What stays, so that the "Done" reply's button can delete the bot's messages: their ids under
+    # the keyed hash of the chat, no text, in telegram_sent only, until that button (or 48 hours:
+    # test_telegram_delete.py) takes them.
+    chat = journal.chat_key(UID)
+    assert [line for line in dump.splitlines() if chat in line] == [
+        line for line in dump.splitlines() if line.startswith(chat)]
+    assert journal.sent_ids(UID) and journal.prune_sent(keep_seconds=0) > 0 and chat not in _everything(db)
 
 
 def test_the_hash_key_lives_outside_the_database(tmp_path):

@@ -32,9 +32,10 @@ def free_port() -> int:
 
 
 class BotProcess:
-    def __init__(self, emu: BotAPIEmulator, db: Path, **env: str) -> None:
+    def __init__(self, emu: BotAPIEmulator, db: Path, wrap: list[str] | None = None, **env: str) -> None:
         self.emu = emu
         self.db = db
+        self.wrap = list(wrap or [])  # a command the bot runs under (e.g. unshare for a small disk)
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_"))},
             "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -51,7 +52,7 @@ class BotProcess:
 
     def start(self, ready: str = r"long polling|webhook registered", timeout: float = 15) -> "BotProcess":
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=REPO, env=self.env,
+            [*self.wrap, sys.executable, "-m", "bot", "run"], cwd=REPO, env=self.env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for stream in (self.proc.stdout, self.proc.stderr):
@@ -86,6 +87,12 @@ class BotProcess:
                 if left <= 0:
                     raise AssertionError(f"no log line {pattern!r} within {timeout} s:\n{self.output()[-3000:]}")
                 self.cond.wait(min(left, 0.2))
+
+    def count(self, pattern: str) -> int:
+        """How many lines of the output match."""
+        rx = re.compile(pattern)
+        with self.cond:
+            return sum(1 for line in self.lines if rx.search(line))
 
     def wait_done(self, update_id: int, timeout: float = 8) -> str:
         """The bot's one log line saying it finished with this update (sent, ignored, skipped)."""

@@ -241,7 +241,15 @@ class HandoffRelay:
         wait = self.service.pacer.delay(chat, time.monotonic())
         if wait > 0:
             await asyncio.sleep(wait)
-        await self._call(lambda: self.service.bot.send_message(chat, text), uid, "sendMessage")
+        msg = await self._call(lambda: self.service.bot.send_message(chat, text), uid, "sendMessage")
+        self._kept(uid, chat, msg)
+
+    def _kept(self, uid: int, chat: int, msg: Any) -> None:
+        """A message in the person's chat is one the bot sent there: "delete the bot's messages
+        here" deletes it too (service._keep_sent: its id, 48 hours, no text)."""
+        keep = getattr(self.service, "_keep_sent", None)
+        if keep is not None:
+            keep(uid, {"chat_id": chat}, msg)
 
     async def _to_group(self, uid: int, no: int | None, text: str) -> None:
         case = self.cases.get(no) if no is not None else None
@@ -336,11 +344,12 @@ class HandoffRelay:
             elif kind in CAPTIONABLE and (said or not op.get("caption")) and len(mark) + 1 + len(said or "") <= MAX_CAPTION:
                 caption = mark + ("\n" + said if said else "")
                 await self._pace(person)
-                await self._call(lambda: bot.copy_message(person, self.group, mid, caption=caption), uid, "copyMessage(out)")
+                self._kept(uid, person, await self._call(
+                    lambda: bot.copy_message(person, self.group, mid, caption=caption), uid, "copyMessage(out)"))
             else:  # no caption possible (a location, a sticker), or the text is no longer in memory
                 await self._to_person(uid, person, mark)
                 await self._pace(person)
-                await self._call(lambda: bot.copy_message(person, self.group, mid), uid, "copyMessage(out)")
+                self._kept(uid, person, await self._call(lambda: bot.copy_message(person, self.group, mid), uid, "copyMessage(out)"))
         except Forbidden:
             self._count("relay_failed")
             return await self._to_group(uid, no, self.desk.group_text("blocked"))

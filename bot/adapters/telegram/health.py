@@ -1,7 +1,7 @@
 """`GET /healthz`: tells a platform the truth about the bot, from the first second.
 
-200 `ok` only when the bot has reached Telegram (getMe answered), its store answers a query,
-and no reply or update has waited longer than a minute. Otherwise 503 with one word:
+200 `ok` only when the bot has reached Telegram (getMe answered), its store answers a query
+and could write the last update, and no reply or update has waited longer than a minute. Otherwise 503 with one word:
 `starting` (content loading, or Telegram not reached yet), `store`, `backlog`.
 
 The server (tornado, which python-telegram-bot's webhooks already bring) is opened before
@@ -38,6 +38,8 @@ class Health:
         except Exception as e:
             log.warning("health: the store did not answer (%s)", type(e).__name__)
             return 503, "store"
+        if getattr(getattr(self.service, "store_health", None), "trouble", ""):
+            return 503, "store"  # it answers reads but cannot write (a locked file, a full disk)
         if self.service.backlog_age() > self.backlog_limit:
             return 503, "backlog"
         return 200, "ok"

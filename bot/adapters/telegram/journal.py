@@ -33,6 +33,11 @@ neither, and the engine never runs twice on one update. On PostgreSQL, where sev
 share the journal, the update_id primary key decides which instance answers a webhook delivery
 that reached two of them: the second one's insert waits for the first one's transaction and
 then finds the row.
+
+`telegram_sent` keeps, for private chats only, the ids of the messages the bot sent there (no
+text, no chat id: the chat under the store's keyed hash, whose key lives outside the database),
+for at most 48 hours, the time Telegram lets a bot delete them. They are what "delete the bot's
+messages here" deletes (Reply.action DELETE_SENT); doing it removes the chat's rows at once.
 """
 from __future__ import annotations
 
@@ -57,10 +62,16 @@ STEPS = [
         "ALTER TABLE telegram_updates ADD COLUMN owner TEXT",
         "CREATE TABLE IF NOT EXISTS telegram_instances (id TEXT PRIMARY KEY, seen_at REAL NOT NULL)",
     ],
+    [  # the ids of the bot's messages in private chats, for "delete the bot's messages here"
+        "CREATE TABLE IF NOT EXISTS telegram_sent (chat_key TEXT NOT NULL, message_id INTEGER NOT NULL, "
+        "at REAL NOT NULL, PRIMARY KEY (chat_key, message_id))",
+        "CREATE INDEX IF NOT EXISTS telegram_sent_at ON telegram_sent(at)",
+    ],
 ]
 DEFAULT_LEASE = 15.0  # seconds without a heartbeat after which an instance's unsent replies are taken over
 
 KEEP_SECONDS = 2 * 24 * 3600
+SENT_KEEP_SECONDS = 48 * 3600  # Telegram lets a bot delete its messages in a private chat for 48 hours
 
 
 class Journal:
@@ -206,6 +217,43 @@ class Journal:
     def prune(self, keep_seconds: float = KEEP_SECONDS) -> None:
         self.db.execute("DELETE FROM telegram_updates WHERE done=1 AND at < ?", (time.time() - keep_seconds,))
         self.db.execute("DELETE FROM telegram_instances WHERE seen_at < ?", (time.time() - keep_seconds,))
+        self.prune_sent()
+
+    # -- the bot's sent messages (for "delete the bot's messages here") -----------------------
+    def chat_key(self, chat_id: int) -> str:
+        """The chat under the store's keyed hash (its key is outside the database), or under the
+        journal's own key when the journal has no store."""
+        key = getattr(self.store, "user_key", None)
+        if key is not None:
+            return key(f"tg-chat:{chat_id}")
+        return hmac.new(self._salt, f"tg-chat:{chat_id}".encode(), hashlib.sha256).hexdigest()
+
+    def sent(self, chat_id: int, message_ids: list[int]) -> None:
+        """The bot sent these messages in this private chat (now)."""
+        if not message_ids:
+            return
+        key, now = self.chat_key(chat_id), time.time()
+        self.db.executemany(
+            "INSERT INTO telegram_sent(chat_key, message_id, at) VALUES(?,?,?) "
+            "ON CONFLICT(chat_key, message_id) DO NOTHING",
+            [(key, int(m), now) for m in message_ids],
+        )
+
+    def sent_ids(self, chat_id: int, keep_seconds: float = SENT_KEEP_SECONDS) -> list[int]:
+        """Ids of the messages the bot sent in this chat that Telegram still lets it delete."""
+        rows = self.db.fetchall(
+            "SELECT message_id FROM telegram_sent WHERE chat_key=? AND at >= ? ORDER BY message_id",
+            (self.chat_key(chat_id), time.time() - keep_seconds),
+        )
+        return [int(r[0]) for r in rows]
+
+    def forget_sent(self, chat_id: int) -> int:
+        """Drop this chat's rows (its messages were deleted). Returns how many."""
+        return self.db.execute("DELETE FROM telegram_sent WHERE chat_key=?", (self.chat_key(chat_id),))
+
+    def prune_sent(self, keep_seconds: float = SENT_KEEP_SECONDS) -> int:
+        """Rows older than Telegram's 48 hours can no longer be used: they go."""
+        return self.db.execute("DELETE FROM telegram_sent WHERE at < ?", (time.time() - keep_seconds,))
 
     def close(self) -> None:
         """Stopping: another instance may take over at once what this one leaves unsent."""

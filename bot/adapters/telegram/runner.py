@@ -38,11 +38,19 @@ from .config import Config
 from .health import BACKLOG_SECONDS, Health, health_routes, start_server
 from .journal import Journal
 from .routing import BotIdentity
-from .service import ChatPacer, TelegramService, clean_text, describe_error, retry_seconds
+from .service import ChatPacer, TelegramService, clean_text, describe_error, retry_seconds, store_trouble
 
 log = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+POLL_RETRY_CAP = 5.0  # seconds between getUpdates tries while Telegram does not answer
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
 
 # httpcore tries `import sniffio` (an optional package) several times per request; when it is
 # not installed, each try searches every folder of sys.path again: about a tenth of the bot's
@@ -114,6 +122,15 @@ class CappedRateLimiter(AIORateLimiter):
                 return await callback(*a, **kw)
 
         return await super().process_request(capped, args, kwargs, endpoint, data, rate_limit_args)
+
+
+def _not_the_rate_limiters_retry_note(record: logging.LogRecord) -> bool:
+    """AIORateLimiter(max_retries=0) logs every 429 as an exception with its traceback ("after
+    maximum of 0 retries"): the one retry policy (service.retry_delay) logs and retries it."""
+    return not str(record.msg).startswith("Rate limit hit after maximum")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_not_the_rate_limiters_retry_note)
 
 
 def make_bot(cfg: Config) -> ExtBot:
@@ -233,13 +250,22 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
         try:
             updates = get.result()
             delay = 0.5
+            service.link.answered()  # wakes replies waiting out a backoff after an outage
             if offset is not None and offset != confirmed_below:
                 # Telegram answered: everything below `offset` is confirmed and gone for good.
                 confirmed_below = offset
-                service.journal.set_confirmed_below(offset)
+                try:
+                    service.journal.set_confirmed_below(offset)
+                except Exception as e:  # the store cannot write: the batch is still handled
+                    trouble = store_trouble(e)
+                    if trouble:
+                        service.store_health.failed(trouble, "while saving the confirmed offset")
+                    else:
+                        log.warning("the confirmed offset was not saved (%s)", type(e).__name__)
         except (InvalidToken, EndPointNotFound):  # do_api_request names a 401/404 after getMe so
             raise Fatal("Telegram refused the token (TELEGRAM_BOT_TOKEN). Check it with @BotFather.") from None
         except RetryAfter as e:
+            service.link.answered()
             await asyncio.sleep(retry_seconds(e) + 0.1)
             continue
         except Conflict:
@@ -249,9 +275,13 @@ async def poll(service: TelegramService, bot: ExtBot, cfg: Config, stop: asyncio
             await _forever(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook", stop, optional=True)
             continue
         except Exception as e:  # NetworkError, TimedOut, 5xx, a garbled answer...
-            log.warning("getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 15.0)
+            if isinstance(e, NetworkError):
+                service.link.failed(e)
+            # Polling is also how the bot notices Telegram is back: try again within 5 s.
+            level = logging.WARNING if delay < POLL_RETRY_CAP else logging.DEBUG
+            log.log(level, "getUpdates failed (%s), retrying in %.1f s", type(e).__name__, delay)
+            await _wait(stop, delay)
+            delay = min(delay * 2, POLL_RETRY_CAP)
             continue
 
         new = 0
@@ -348,12 +378,21 @@ async def serve_webhook(service: TelegramService, bot: ExtBot, cfg: Config, stop
 
 
 async def watch_backlog(service: TelegramService, stop: asyncio.Event, every: float = 60.0) -> None:
-    """One ERROR line a minute while replies wait longer than a minute to be accepted."""
+    """One ERROR line a minute while replies wait longer than a minute to be accepted; every
+    minute the ids of sent messages older than Telegram's 48 hours go (journal.prune_sent)."""
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), every)
         except asyncio.TimeoutError:
             pass
+        try:
+            service.journal.prune_sent()
+        except Exception as e:  # the database away for a moment: the housekeeping loop goes on
+            trouble = store_trouble(e)
+            if trouble:
+                service.store_health.failed(trouble, "while pruning sent message ids")
+            else:
+                log.warning("sent message ids not pruned (%s)", type(e).__name__)
         age = service.backlog_age()
         if age > BACKLOG_SECONDS:
             log.error("backlog: %d update(s) with replies not yet accepted by Telegram, the oldest waiting %.0f s",
@@ -441,6 +480,8 @@ async def run_bot(cfg: Config) -> int:
         def store_check(store=engine.store, journal=journal) -> None:
             store.load_session("health:probe")
             journal.seen(-1)
+            if health.service is not None:
+                health.service.probe_store()  # can it write again? (only while it could not)
 
         health.store_check = store_check
         bot = make_bot(cfg)
