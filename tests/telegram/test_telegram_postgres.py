@@ -21,10 +21,12 @@ from bot.store import open_store
 from bot.store.migrate import versions
 from bot.store.postgres import PostgresStore
 from bot.store.sql import KeyError_
+from bot.adapters.telegram.journal import STEPS as JOURNAL_STEPS
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "5e" * 32
-PARTS = {"store": 1, "journal": 2, "registry": 1, "reach": 1, "alerts": 3, "handoff": 1}
+# each part's migration steps (the journal's third keeps the ids of the bot's sent messages)
+PARTS = {"store": 1, "journal": len(JOURNAL_STEPS), "registry": 1, "reach": 1, "alerts": 3, "handoff": 1}
 
 
 def everything(store) -> str:
