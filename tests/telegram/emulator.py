@@ -50,13 +50,17 @@ BOT_USERNAME = "MigrasiAmanTestBot"
 class Fault:
     """One injected failure for the next call(s) of a method."""
 
-    def __init__(self, kind: str, retry_after: int = 1, seconds: float = 0.0, chat_id: int | None = None) -> None:
+    def __init__(self, kind: str, retry_after: int = 1, seconds: float = 0.0, chat_id: int | None = None,
+                 offset_above: int | None = None) -> None:
         self.kind = kind  # "429", "500", "502", "403", "slow", "drop"
         self.retry_after = retry_after
         self.seconds = seconds
         self.chat_id = chat_id  # only for calls about this chat
+        self.offset_above = offset_above  # getUpdates: only a call that confirms this update id
 
     def matches(self, params: dict[str, Any]) -> bool:
+        if self.offset_above is not None and int(params.get("offset") or 0) <= self.offset_above:
+            return False
         return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
 

@@ -85,26 +85,26 @@ def test_after_hapus_it_offers_to_delete_them_and_then_nothing_about_the_person_
     db = tmp_path / "bot.sqlite3"
     bot = BotProcess(emu, db, **passthrough_env()).start()
     try:
-        p = Person(bot, oracle, 28101, "id")
+        p = Person(bot, oracle, 2810123456, "id")
         p.command("/start", Event.start("", lang_hint="id"))
         p.say("cek PT Sumber Rejeki")
         got = p.command("/hapus", Event.cmd("hapus", lang_hint="id"))
         msg, data = button(got, "a:del:yes")
         done = p.press(msg, data)
         msg, data = button(done, cb.CLEAR_YES)  # offered at once: the deletion was already confirmed
-        key = chat_key(db, 28101)
+        key = chat_key(db, 2810123456)
         # between the two, only the ids of the bot's messages remain, under the keyed hash
         assert sent_rows(db, key) > 0
         dump = _everything(db)
-        assert "28101" not in dump and "Sumber Rejeki" not in dump
+        assert "2810123456" not in dump and "Sumber Rejeki" not in dump
         gone = p.press(msg, data)
         assert len(gone) == 1 and "48" in gone[0]["text"]
-        assert [m["message_id"] for m in emu.visible_to(28101)] == [gone[0]["message_id"]]
+        assert [m["message_id"] for m in emu.visible_to(2810123456)] == [gone[0]["message_id"]]
         # (the WAL was checkpointed before the update's log line that press() waited for)
-        session_key = hmac.new(bytes.fromhex((tmp_path / "bot.sqlite3.key").read_text().strip()), b"tg:28101",
+        session_key = hmac.new(bytes.fromhex((tmp_path / "bot.sqlite3.key").read_text().strip()), b"tg:2810123456",
                                hashlib.sha256).hexdigest()
         dump = _everything(db)
-        for needle in ("28101", key, session_key, "Sumber Rejeki"):
+        for needle in ("2810123456", key, session_key, "Sumber Rejeki"):
             assert needle not in dump, needle  # not even a session made again by the last press
         raw = b"".join(f.read_bytes() for f in tmp_path.iterdir() if f.name.startswith("bot.sqlite3") and not f.name.endswith(".key"))
         for needle in (key.encode(), session_key.encode(), b"Sumber Rejeki"):
