@@ -110,8 +110,9 @@ def test_a_delivery_that_reaches_two_instances_is_answered_once(pg_url):
     b, store_b, journal_b = make(pg_url, bot_b)
 
     async def both(raws) -> None:
-        for raw in raws:
-            await asyncio.gather(take_update(raw, None, a), take_update(raw, None, b))
+        for i, raw in enumerate(raws):  # each instance first for half of them
+            first, second = (a, b) if i % 2 == 0 else (b, a)
+            await asyncio.gather(take_update(raw, None, first), take_update(raw, None, second))
         for svc in (a, b):
             while svc._pending or svc._workers:
                 await asyncio.sleep(0.01)
@@ -127,7 +128,8 @@ def test_a_delivery_that_reaches_two_instances_is_answered_once(pg_url):
         oracle.store.close()
         for p in people:
             assert sent.count(p) == per_person, (p, sent.count(p))
-        assert bot_a.sent and bot_b.sent  # both instances answered some
+        # which instance wins each race is the scheduler's choice, not asserted: only that each
+        # update was answered exactly once between them (above)
     finally:
         for j, s in ((journal_a, store_a), (journal_b, store_b)):
             j.close()
