@@ -87,6 +87,12 @@ class Conversation:
         return self._with_contacts(t, t.txt(card.get("text", {})), list(card.get("contacts", [])), rows, "departing")
 
     # -- follow-ups ---------------------------------------------------------------------------
+    def answer_rows(self, t: Turn, aid: str) -> list[list[Button]]:
+        """A direct answer's own buttons (its way on), then the menu."""
+        buttons = self.content.answers[aid].get("buttons", [])
+        rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(aid, i)))] for i, b in enumerate(buttons)]
+        return rows + [[Button(t._("Menu"), cb.MENU)]]
+
     def _answer_module_intent(self, aid: str | None) -> str | None:
         entry = (getattr(self.content, "answers", None) or {}).get(aid or "")
         module = self.content.modules.get(entry.get("module", "")) if entry else None
@@ -123,9 +129,8 @@ class Conversation:
             first = t.txt(entry["text"]).split("\n\n")[0]
             parts.append(first)
             parts.append(t._("What you can do next: tap one of these."))
-            rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(ctx.ref, i)))] for i, b in enumerate(entry.get("buttons", []))]
-            rows.append([Button(t._("Menu"), cb.MENU)])
-            return self._with_contacts(t, "\n\n".join(parts), list(entry.get("contacts", [])), rows, "followup:answer")
+            return self._with_contacts(t, "\n\n".join(parts), list(entry.get("contacts", [])),
+                                       self.answer_rows(t, ctx.ref), "followup:answer")
         else:  # a help answer or a help screen
             if f.get("help"):
                 parts.append(t.txt(f["help"]["text"]))

@@ -439,8 +439,7 @@ class Engine:
             return self._followup(t, ctx)  # "who pays for it?" right after an answer
         if self.short_answers.kind_of(said.words) in ("yes", "no", "unknown"):
             if s.tool and s.options:  # "iya" to "who offered you this job?": ask again, keep the place
-                rows = [[Button(label, data)] for data, _kind, label in s.options] + [self.desk.sos_row(t)]
-                return [Reply(t._("Please choose one of the answers below."), rows, f"tool:{s.tool}")]
+                return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
             # "iya", "ga tau" with no question pending: no "I did not understand"
             return [Reply(t._("All right. Tell me a little more, or choose a topic below."),
                           self.conversation.topic_rows(t), "small:short")]
@@ -600,14 +599,18 @@ class Engine:
         ctx.turn = t.session.turn  # a conversation about it keeps it fresh
         return self.conversation.followup(t, ctx)
 
+    def _ask_again(self, t: Turn, text: str, source: str) -> list[Reply]:
+        """The bot's last question again: its answers (the last buttons), with 🆘 beside them."""
+        rows = [[Button(label, data)] for data, _kind, label in t.session.options] + [self.desk.sos_row(t)]
+        return [Reply(text, rows, source)]
+
     def _nothing_to_follow(self, t: Turn) -> list[Reply]:
         """"amankah?" with nothing checked yet: ask for the offer or the name. At a question of
         the bot's ("Anda sekarang di mana?"), "trus gimana?" gets that question again."""
         s = t.session
         if s.options and (s.module or s.tool):
-            rows = [[Button(label, data)] for data, _kind, label in s.options] + [self.desk.sos_row(t)]
-            return [Reply(t._("Choose one of the answers below, and I will show you what to do next."), rows,
-                          "followup:question")]
+            return self._ask_again(t, t._("Choose one of the answers below, and I will show you what to do next."),
+                                   "followup:question")
         return [Reply(
             t._("What should I check? Paste the job offer here, or tap a topic below."),
             self.conversation.topic_rows(t, ("fake_offer", "recruiter")),
@@ -700,8 +703,7 @@ class Engine:
         entry = self.content.answers[aid]
         self._count("answer", aid)
         s.leave_tool()
-        rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(aid, i)))] for i, b in enumerate(entry.get("buttons", []))]
-        rows.append([Button(t._("Menu"), cb.MENU)])
+        rows = self.conversation.answer_rows(t, aid)
         ids = list(entry.get("contacts", []))
         if s.country and entry.get("module") == self.intent_modules.get("help"):
             ids.append(EMBASSY)  # the country's mission, after the Kemlu hotline (ContactBook.order)
