@@ -413,13 +413,13 @@ class IntentMatcher:
 
     def _has(self, phrases: list[tuple[str, ...]], words: list[str]) -> bool:
         """Is one of these phrases in the message, word for word, in order?"""
+        present = set(words)
         n = len(words)
         for p in phrases:
+            if p[0] not in present:  # most phrases are absent: one set lookup, no scan
+                continue
             k = len(p)
-            if k == 1:
-                if p[0] in words:
-                    return True
-            elif any(tuple(words[i : i + k]) == p for i in range(n - k + 1)):
+            if k == 1 or any(words[i] == p[0] and tuple(words[i : i + k]) == p for i in range(n - k + 1)):
                 return True
         return False
 
