@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content_loader import load_content  # noqa: E402
 from bot.engine.examples import ExampleModel  # noqa: E402
-from bot.engine.intents import EMERGENCY, IntentMatcher  # noqa: E402
+from bot.engine.intents import COARSE_LABELS, EMERGENCY, IntentMatcher  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CONVERSATION_SETS = ("intents_conversation",)  # intents_conversation*.tsv
@@ -41,9 +41,12 @@ def leave_one_out(content, sets) -> dict[str, tuple[float, float]]:
         held = {t.strip().lower() for t, _ in rows}
         examples = {k: [t for t in v if t.strip().lower() not in held] for k, v in content.examples.items()}
         model = ExampleModel(examples, content.normalize)
-        right = sum(1 for t, want in rows if model.best(t)[0] == want)
+        # these sets name the later intents by coarser labels (despair was an emergency, thanks
+        # "unknown"); the examples now hold those intents, so their answers are read the same way
+        got = {t: COARSE_LABELS.get(model.best(t)[0], model.best(t)[0]) for t, _ in rows}
+        right = sum(1 for t, want in rows if got[t] == want)
         em = [t for t, want in rows if want == EMERGENCY]
-        caught = sum(1 for t in em if model.margin(t, EMERGENCY) > 0)
+        caught = sum(1 for t in em if got[t] == EMERGENCY)
         out[name] = (right / len(rows), caught / len(em) if em else 1.0)
     return out
 

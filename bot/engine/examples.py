@@ -5,9 +5,16 @@ messages for each intent, as people write them; this model learns from them whic
 roots and letter sequences go with which intent, so a message phrased in a new way can still be
 recognised ("kami dikerangkeng" is close to "kami dikurung" in letters and in company).
 
-It is a second opinion, used in one place only (see intents.py):
+It is a second opinion, in two places (see intents.py):
 - a message the keywords call anything but an emergency, that the examples rank as an emergency
-  above every other intent, is treated as one (a false alarm costs little; a miss can cost a life).
+  clearly above every other intent, is treated as one (a false alarm costs little; a miss can
+  cost a life);
+- among the topics (an offer, a recruiter, help, leaving, asking for a person, privacy,
+  deleting, sharing, thanks), the examples' choice wins when they find it far likelier than the
+  keywords' ("ada yg ngaku dr KP2MI minta transfer biaya" is about a recruiter whatever single
+  word the keywords caught). With each labelled set left out of training in turn, this took
+  top-1 from 81.8% to 85.2% on the sixth set and from 79.5% to 81.2% on the fifth, as the
+  engine stood before tuning on each.
 It never turns an emergency into something else.
 Training takes a fraction of a second at start-up; nothing is stored.
 """
@@ -18,7 +25,10 @@ from collections import Counter, defaultdict
 
 from bot.engine.text import stems, tokens
 
-ALPHA = 0.5  # Laplace smoothing
+# Laplace smoothing. 0.1 rather than the textbook 1 or 0.5: a word seen with only one intent
+# says more. With each conversation set left out of training in turn, the model alone ranked
+# 85.6% of messages right at 1.0, 89.0% at 0.5 and 90.7% at 0.1 (0.05: the same; 0.01: 90.1%).
+ALPHA = 0.1
 
 
 _WORD_FEATURES: dict[str, frozenset[str]] = {}

@@ -46,15 +46,16 @@ COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu", "greeting", "thanks", "insult", "followup")  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
 # The example model may call an emergency on its own only when it finds "emergency" clearly
-# likelier than any other intent (log-odds margin; with each labelled set left out of training,
-# true emergencies the keywords missed scored 2.97 and up, harmless chat up to about 2.2) and
+# likelier than any other intent (log-odds margin; with each conversation set left out of
+# training, the true emergencies only the examples caught scored 2.9 and up, and no harmless
+# message above 2.5 was left an emergency once the not-now rules had read it) and
 # only in a message of at least EXAMPLE_MIN_WORDS words: "ga tau", "aku takut kak" or "lagi galau"
 # alone are never enough.
 EXAMPLE_EMERGENCY_MARGIN = 2.5
 EXAMPLE_MIN_WORDS = 4
 # ...and when a keyword phrase already says what the message is about ("udah di bandara",
 # "cara share bot ini"), the examples must be far surer to overrule it
-EXAMPLE_OVERRULE_MARGIN = 8.0
+EXAMPLE_OVERRULE_MARGIN = 7.0
 # ...and so must they in a short message ("aku takut ketipu kak", "ga ada yg peduli sama aku"):
 # every emergency that only the examples caught in the labelled sets had 11 words or more
 EXAMPLE_SHORT_WORDS = 8
@@ -83,6 +84,11 @@ saya aku kami kita gue gw sy aq ak kak kaka min admin mas mbak bang pak bu bapak
 cepat cepet segera sekarang skrg now urgent asap di sini sana disini disana here me us i we my
 cuy bro sis ya yah deh sih lah toh ini kami semua orang quickly someone anybody anyone
 """.split())
+# The examples' second opinion on the topic: it may change the keywords' choice among these...
+TOPIC_FROM = frozenset({"fake_offer", "recruiter", "help", UNKNOWN})  # not "departing": leaving soon comes first
+TOPIC_TO = frozenset({"fake_offer", "recruiter", "help", "departing", "human", "privacy", "delete", "share", "thanks"})
+TOPIC_MARGIN = 3.0  # ...when it finds its own choice this much likelier (log scale), in a
+TOPIC_MIN_WORDS = 3  # message of at least this many words
 EVIDENCE_MIN = 2  # distinct topic words needed when no keyword phrase matched
 
 
@@ -370,8 +376,9 @@ class IntentMatcher:
                 scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, or "tolong saya di kamboja"
         country = self._country(positions)
         intent = self._decide(scores)
-        if intent != EMERGENCY and self.examples is not None and len(words) >= EXAMPLE_MIN_WORDS:
-            margin = self.examples.margin(text, EMERGENCY, words)
+        learned = self.examples.scores(text, words) if self.examples is not None else {}
+        if intent != EMERGENCY and learned and len(words) >= EXAMPLE_MIN_WORDS:
+            margin = _margin(learned, EMERGENCY)
             confident = max((v for k, v in scores.items() if k != EMERGENCY), default=0.0) > CONFIDENT
             # a question on a topic ("anak saya baru lulus SMA, bisa jadi PMI?") needs the examples surer too
             topical_question = any(k in self.module_intents for k in scores) and bool(QUESTION_CUES & set(words))
@@ -389,6 +396,8 @@ class IntentMatcher:
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
             weak = weak or THRESHOLD  # keep the 🆘 button beside the answer, in case
+        if intent not in (EMERGENCY, SELF_HARM) and learned:
+            intent = self._second_opinion(intent, words, scores, learned, hits)
         if intent == EMERGENCY and scores.get(SELF_HARM, 0.0) >= THRESHOLD and not _inner:
             # "aku mau bunuh diri" is answered with counselling; the trafficking emergency only
             # when the rest of the message speaks of danger from others ("bos ngancam bunuh saya")
@@ -396,6 +405,24 @@ class IntentMatcher:
             if rest is None or rest.intent != EMERGENCY:
                 intent = SELF_HARM
         return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language, positions, words)
+
+    def _second_opinion(self, intent: str, words: list[str], scores: dict[str, float],
+                        learned: dict[str, float], hits: dict[str, list[str]]) -> str:
+        """The topic the examples find far likelier than the keywords' choice, when it is one of
+        the topics they may change ("hp ku mau dijual buat biaya ke jepang lewat LPK" is about an
+        offer, whatever single word the keywords caught). Never to or from an emergency."""
+        if intent not in TOPIC_FROM or len(words) < TOPIC_MIN_WORDS:
+            return intent  # "kamboja", "phnom penh" alone: a place, not a topic
+        topics = {k: v for k, v in learned.items() if k in TOPIC_TO}
+        if not topics:
+            return intent
+        best = max(topics, key=topics.__getitem__)
+        floor = learned.get(intent, min(learned.values()))
+        if best == intent or topics[best] - floor < TOPIC_MARGIN:
+            return intent
+        hits[best].append("(examples)")
+        scores[best] = max(scores.get(best, 0.0), THRESHOLD)
+        return best
 
     def written_markers(self, languages: list[str]) -> dict[str, frozenset[str]]:
         """intents.yaml `written_in`, through the slang table, for the content's languages."""
@@ -572,6 +599,14 @@ class IntentMatcher:
 
     def is_emergency(self, text: str) -> bool:
         return self.analyse(text).intent == EMERGENCY
+
+
+def _margin(scores: dict[str, float], intent: str) -> float:
+    """How much likelier `intent` is than the best other intent (log scale; >0: it wins)."""
+    if intent not in scores:
+        return float("-inf")
+    others = [v for k, v in scores.items() if k != intent]
+    return scores[intent] - max(others) if others else float("inf")
 
 
 def _all_langs(keywords: dict[str, list[str]]) -> list[str]:
