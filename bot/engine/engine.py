@@ -36,7 +36,7 @@ from bot.engine.contacts import EMBASSY, ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import DELETE_SENT, Button, Event, Reply, pack
-from bot.engine.intents import EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
+from bot.engine.intents import CONFIDENT, EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.language import written_in
 from bot.engine.said import MAX_TEXT, Said
 from bot.engine.session import SETTABLE, Context, Session
@@ -341,6 +341,8 @@ class Engine:
         ctx = s.fresh_context()
         if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
+        if ctx is None and self._asks_about_last(m) and m.intent != "followup":
+            return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
 
         claimed = self._claimed_by_tool(t, deferring=False)  # "cek PT Maju Jaya": that tool
         if claimed:
@@ -379,6 +381,12 @@ class Engine:
                 s.country = m.country
             return self._answer(t, best.answer)
 
+        if m.intent == "quiz":
+            quiz = self._first_quiz(s.module)
+            if quiz is not None:
+                self._count("intent", "quiz")
+                s.leave_tool()
+                return self._show_node(t, *quiz)
         if m.intent in self.tools:  # an intent named after a tool ("cek agen yg rekrut aku"): that tool
             self._count("intent", m.intent)
             if m.country:
@@ -536,6 +544,10 @@ class Engine:
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = dataclasses.replace(m, intent=UNKNOWN)
+        elif m.hits.get(m.intent) == ["(examples)"]:
+            # a topic only the examples saw ("kak cepet mereka udah dateng" is not about recruiters):
+            # in the minutes after danger, what to do next comes first
+            m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
             if s.reporter == "family":
@@ -578,13 +590,27 @@ class Engine:
         topic = self.content.modules.get(best.module, {}).get("intent")
         return m.intent in (UNKNOWN, "followup", topic)  # best() gives none under MIN_SCORE
 
+    def _asks_about_last(self, m: Match) -> bool:
+        """A follow-up phrase that says more than any topic word in a short message: "is it safe
+        then?" ("safe" is also an offer word), "kalau agennya bilang resmi?"; not one word
+        ("kontraknya gimana" asks about contracts)."""
+        said = m.scores.get("followup", 0.0)
+        if said < THRESHOLD or m.country or len(m.words) > FOLLOWUP_WORDS:
+            return False
+        if m.intent == "followup":
+            return True
+        # only over a topic: leaving, thanks or a request keep their own answers
+        return m.intent in self.intent_modules and said > max(CONFIDENT, m.scores.get(m.intent, 0.0))
+
     def _is_followup(self, m: Match, ctx: Context) -> bool:
         """A question about the last result: follow-up words, and no new topic of its own. Right
         after a check, a short question about the agent or the offer ("kalau agennya bilang
         resmi?") is about that result too."""
         if m.scores.get("followup", 0.0) < THRESHOLD or m.country or len(m.words) > 12:
             return False
-        if m.intent in ("followup", UNKNOWN) or m.intent in GENERIC_INTENTS:
+        if m.intent in SMALL_TALK and m.intent != "followup":  # "thank you so much": thanks, not "so?"
+            return m.scores["followup"] > m.scores.get(m.intent, 0.0)
+        if m.intent in ("followup", UNKNOWN) or m.intent in GENERIC_INTENTS or self._asks_about_last(m):
             return True
         checked = ctx.kind in ("offer", "recruiter_check", "registry")
         if not (checked and m.intent in ("fake_offer", "recruiter") and len(m.words) <= 10):
@@ -877,6 +903,16 @@ class Engine:
         self._count("module", mid)
         return self._show_node(t, mid, self.content.modules[mid]["start"])
 
+    def _first_quiz(self, module: str | None) -> tuple[str, str] | None:
+        """(module, node) of the first quiz question of this module, else of the first module
+        that has a quiz."""
+        mids = ([module] if module in self.content.modules else []) + list(self.content.modules)
+        for mid in mids:
+            for nid, node in self.content.modules[mid]["nodes"].items():
+                if "quiz" in node:
+                    return mid, nid
+        return None
+
     def _show_node(self, t: Turn, mid: str, nid: str, ask_country: bool = False) -> list[Reply]:
         t.session.go_to(mid, nid)
         node = self.content.modules[mid]["nodes"][nid]
@@ -1165,6 +1201,7 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
 TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
 ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
 SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
+FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
 

@@ -55,7 +55,7 @@ EXAMPLE_EMERGENCY_MARGIN = 2.5
 EXAMPLE_MIN_WORDS = 4
 # ...and when a keyword phrase already says what the message is about ("udah di bandara",
 # "cara share bot ini"), the examples must be far surer to overrule it
-EXAMPLE_OVERRULE_MARGIN = 7.0
+EXAMPLE_OVERRULE_MARGIN = 6.0
 # ...and so must they in a short message ("aku takut ketipu kak", "ga ada yg peduli sama aku"):
 # every emergency that only the examples caught in the labelled sets had 11 words or more
 EXAMPLE_SHORT_WORDS = 8
@@ -335,7 +335,8 @@ class IntentMatcher:
             if len(kw.words) > 1 and not all(w in positions for w in kw.words):
                 continue  # cheap test first: a word of the phrase is missing
             # "tidak bisa keluar" only in that order: "bisa kerja ke luar negeri ga?" is a question
-            ordered = kw.intent == EMERGENCY and len(kw.words) > 1 and kw.words[0] in NEGATIONS
+            # ...and a follow-up phrase in its order: "apa aja yg hrs sy siapin" is not "saya harus apa"
+            ordered = len(kw.words) > 1 and (kw.intent == "followup" or (kw.intent == EMERGENCY and kw.words[0] in NEGATIONS))
             if kw.intent in self.exact_intents and len(kw.words) > 1:  # "ini bot ya" is not "ini bot apa ya"
                 s, a, b = self._match_phrase(kw.words, positions, ordered=True, slack=0)
             else:
@@ -397,7 +398,7 @@ class IntentMatcher:
             intent = self._decide(scores)
             weak = weak or THRESHOLD  # keep the 🆘 button beside the answer, in case
         if intent not in (EMERGENCY, SELF_HARM) and learned:
-            intent = self._second_opinion(intent, words, scores, learned, hits)
+            intent = self._second_opinion(intent, words, country, scores, learned, hits)
         if intent == EMERGENCY and scores.get(SELF_HARM, 0.0) >= THRESHOLD and not _inner:
             # "aku mau bunuh diri" is answered with counselling; the trafficking emergency only
             # when the rest of the message speaks of danger from others ("bos ngancam bunuh saya")
@@ -406,13 +407,13 @@ class IntentMatcher:
                 intent = SELF_HARM
         return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language, positions, words)
 
-    def _second_opinion(self, intent: str, words: list[str], scores: dict[str, float],
+    def _second_opinion(self, intent: str, words: list[str], country: str | None, scores: dict[str, float],
                         learned: dict[str, float], hits: dict[str, list[str]]) -> str:
         """The topic the examples find far likelier than the keywords' choice, when it is one of
         the topics they may change ("hp ku mau dijual buat biaya ke jepang lewat LPK" is about an
         offer, whatever single word the keywords caught). Never to or from an emergency."""
-        if intent not in TOPIC_FROM or len(words) < TOPIC_MIN_WORDS:
-            return intent  # "kamboja", "phnom penh" alone: a place, not a topic
+        if intent not in TOPIC_FROM or len(words) < TOPIC_MIN_WORDS or (intent == UNKNOWN and country):
+            return intent  # "kamboja", "kalau yg di johor?": a place, not a topic
         topics = {k: v for k, v in learned.items() if k in TOPIC_TO}
         if not topics:
             return intent

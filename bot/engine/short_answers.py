@@ -14,7 +14,10 @@ from rapidfuzz import fuzz
 from bot.engine.text import tokens
 
 MAX_WORDS = 6  # longer messages are questions or stories, not answers to a button
-FILLERS = frozenset("kak min mas mbak bang pak bu dong deh sih aja saja ya yah kok nih tuh lah please pls sir".split())
+FILLERS = frozenset(
+    "kak min mas mbak bang pak bu dong deh sih aja saja ya yah kok nih tuh lah please pls sir "
+    "i m am im we re are now sekarang skrg".split()  # "I'm abroad", "we are in indonesia now"
+)
 LETTERS = "abcdefgh"
 LABEL_MATCH = 88.0  # typed text this close to a button's label is that button
 
@@ -41,8 +44,9 @@ class ShortAnswers:
         core = tuple(w for w in words if w not in FILLERS) or tuple(words)
         if not core or len(core) > MAX_WORDS:
             return None
-        if core in self.kind_by_phrase:
-            return self.kind_by_phrase[core]
+        for whole in (tuple(words), core):  # "i have" is a phrase of its own; "i'm abroad" is "abroad"
+            if whole in self.kind_by_phrase:
+                return self.kind_by_phrase[whole]
         # "iya bener", "belum kak pernah", "untuk anak saya yang kedua": the longest known phrase
         # at the start decides, when the rest is short
         for n in (len(core) - 1, len(core) - 2):
