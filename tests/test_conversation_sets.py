@@ -10,13 +10,14 @@ from bench.conversation_eval import evaluate, load
 
 DATA = Path(__file__).parent / "data"
 # set -> top-1 floor (each a little under what it measures now, so a real regression fails)
-# Sets 1 to 6 are also in content/examples.yaml (the example model learns from them), so their
-# floors are high; the seventh was read once before any tuning (94.3% top-1) and is not.
+# Each set was read once before any tuning (first readings: README); then it joined
+# content/examples.yaml, which the example model learns from, so the floors are high.
 FLOORS = {"intents_conversation.tsv": 0.96, "intents_conversation2.tsv": 0.95, "intents_conversation3.tsv": 0.96,
           # the fourth set's topic lines carry the label of the module the content files their
           # answer under (its writer's brief had put five topics under another label)
           "intents_conversation4.tsv": 0.95, "intents_conversation5.tsv": 0.93,
-          "intents_conversation6.tsv": 0.94, "intents_conversation7.tsv": 0.95}
+          "intents_conversation6.tsv": 0.94, "intents_conversation7.tsv": 0.95,
+          "intents_conversation8.tsv": 0.94}
 # false alarms allowed, as a share of the non-emergency messages
 ALARMS: dict[str, float] = {}
 

@@ -281,9 +281,11 @@ def test_check_offer_text_prints_what_a_person_reads():
 
 def test_classify_explain_says_which_keywords_and_answers_decided():
     out = run_bot("classify", "--explain", stdin="apakah agen boleh menahan paspor saya?\n").stdout
-    assert "intent: emergency" in out
-    assert '"paspor ditahan"' in out
+    assert "intent: recruiter" in out
+    assert '"paspor ditahan"' in out and "not danger now" in out  # a question about the rule
     assert "direct answer: passport_held" in out
+    out = run_bot("classify", "--explain", stdin="paspor saya ditahan agen, ga boleh pulang\n").stdout
+    assert "intent: emergency" in out and "not danger now" not in out
 
 
 # -- the guide's recipes are true ----------------------------------------------------------------------

@@ -28,7 +28,10 @@ def explain(content: Any, text: str) -> str:
         lines.append("  no keyword matched: add one to the module's `keywords`, or an example to examples.yaml")
     if m.country:
         lines.append(f"country: {m.country} (contacts.yaml countries)")
-    if m.distress:
+    if m.hits.get("emergency") and m.intent not in ("emergency", "self_harm"):
+        lines.append("danger words, but not danger now: a film, the news, a question about the law, "
+                     "something over or only feared (emergency.yaml not_now); the 🆘 button stays beside the answer")
+    elif m.distress:
         lines.append("a distress word was there (emergency.yaml weak_keywords)")
     best = AnswerIndex(content, matcher).best(m)
     if best is None:

@@ -26,6 +26,7 @@ ON_ITS_OWN = 0.55  # at or above this the answer is given whatever topic the key
 #                    question this close gets its answer before any tool looks at it
 MAX_WORDS = 40  # meaningful words: longer messages are ads, stories or chats, not one question
 MIN_SHARED = 2  # meaningful words the message and the question must share
+ASKING_FOR_HELP = frozenset("butuh perlu minta bantuan bantu tolong help need please".split())
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(
     "boleh apakah kah gak tidak nggak enggak ya iya kak min mas mbak bang dong sih nih kah kalo kalau "
@@ -84,6 +85,8 @@ class AnswerIndex:
         message = [w for w in dict.fromkeys(_ages(m.words)) if _meaningful(w) and not _amount(w) and not self._place(w)]
         if not message or len(message) > MAX_WORDS:
             return []  # a pasted ad or a long story is not one question
+        if set(message) <= ASKING_FOR_HELP:
+            return []  # "saya butuh bantuan" asks for the help topic, not for one of its answers
         # which question words each message word may stand for (itself, other forms, typos)
         stands_for: dict[str, dict[str, float]] = {}
         for w in message:

@@ -348,8 +348,7 @@ class Engine:
         if claimed:
             return claimed
         best = self.answers.best(m)
-        if (best is not None and best.score >= ASKED and _asks(said.words, said.text)
-                and (m.intent not in SMALL_TALK or best.score >= ON_ITS_OWN)):
+        if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m):
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
             if m.country:
@@ -376,7 +375,7 @@ class Engine:
             s.leave_tool()
             return self.conversation.departing(t)
 
-        if best is not None and (m.intent not in SMALL_TALK or best.score >= ON_ITS_OWN) and self._answer_fits(best, m):
+        if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m):
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
@@ -581,6 +580,15 @@ class Engine:
         top = replies[0]
         replies[0] = Reply(top.text, [self.desk.sos_row(t)] + top.buttons, top.source)
         return replies
+
+    def _over_small_talk(self, best, m: Match) -> bool:
+        """A direct answer over thanks, a request to delete or to share, ...: only when it agrees
+        well, and very well when a phrase of that request matched ("hapusin semua chat aku" is a
+        request to delete, whatever the answer on hiding this chat says)."""
+        if m.intent not in SMALL_TALK:
+            return True
+        request = m.scores.get(m.intent, 0.0) > CONFIDENT and not HOW_WORDS & set(m.words)  # not "cara hapus chat nya gmn"
+        return best.score >= (OVER_A_REQUEST if request else ON_ITS_OWN)
 
     def _answer_fits(self, best, m: Match) -> bool:
         """A direct answer rather than a module's start: when it agrees well with the message, or
@@ -1201,6 +1209,8 @@ def _per_content(content: Any, attr: str, make: Callable[[], Any]) -> Any:
 TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on this topic"
 ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
 SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
+OVER_A_REQUEST = 0.75  # agreement a direct answer needs over a small-talk phrase (above)
+HOW_WORDS = frozenset("cara caranya gimana gmn bagaimana how".split())
 FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check

@@ -45,6 +45,7 @@ WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu", "greeting", "thanks", "insult", "followup")  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
+EXACT_MARGIN = 6.0  # a phrase of an intent matched word for word (intents.yaml `exact`) wins unless a topic scored this much more
 # The example model may call an emergency on its own only when it finds "emergency" clearly
 # likelier than any other intent (log-odds margin; with each conversation set left out of
 # training, the true emergencies only the examples caught scored 2.9 and up, and no harmless
@@ -76,6 +77,7 @@ LANGUAGE_CUES = {
 # ...and words that ask only in a short message ("english please", "indo aja", not "jobs in indonesia")
 SHORT_LANGUAGE_CUES = {"in", "please", "aja", "saja", "dong", "only", "can", "bisa", "pls"}
 SHORT_REQUEST = 4
+SHORT_LANGUAGE_TALK = 6  # longer, a language named beside a topic word is about that topic
 # A distress word alone ("tolong!", "help me please") is an emergency; with a request after it
 # ("tolong lihatin lowongan ini", "tolong hitungin 15 x 24") it is politeness. These words may
 # stand beside it without making it a request.
@@ -365,6 +367,9 @@ class IntentMatcher:
         language = asked if isinstance(asked, str) else None
         if asked and LANGUAGE not in scores:
             scores[LANGUAGE] = 85.0
+        if (LANGUAGE in scores and len(words) > SHORT_LANGUAGE_TALK and any(k in self.module_intents for k in scores)
+                and not (LANGUAGE_CUES - {"bahasa", "language"}) & set(words)):
+            del scores[LANGUAGE]  # "kontraknya bahasa inggris semua, isinya harus apa": the contract
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores)
         pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS for i, w in enumerate(words))
@@ -405,7 +410,9 @@ class IntentMatcher:
             rest = self.without_intent(words, SELF_HARM, _inner=True)
             if rest is None or rest.intent != EMERGENCY:
                 intent = SELF_HARM
-        return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), bool(weak), language, positions, words)
+        # "tolong cek ya kak": please, not a cry for help (no "if you are in danger" line)
+        distress = bool(weak) and not polite
+        return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), distress, language, positions, words)
 
     def _second_opinion(self, intent: str, words: list[str], country: str | None, scores: dict[str, float],
                         learned: dict[str, float], hits: dict[str, list[str]]) -> str:
@@ -575,6 +582,9 @@ class IntentMatcher:
         best_generic = max(generic.items(), key=lambda kv: kv[1], default=(UNKNOWN, 0.0))
         if specific:
             best = max(specific.items(), key=lambda kv: (kv[1], kv[0] in self.module_intents))
+            exact = max(((k, v) for k, v in specific.items() if k in self.exact_intents), key=lambda kv: kv[1], default=None)
+            if exact is not None and exact[1] > CONFIDENT and exact[1] >= best[1] - EXACT_MARGIN:
+                best = exact  # matched word for word ("cek perekrut"): more precise than the topic's words
             # a greeting phrase that matched much better than a stray topic word wins
             return best_generic[0] if best_generic[1] >= best[1] + GENERIC_MARGIN else best[0]
         return best_generic[0]

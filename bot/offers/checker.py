@@ -320,7 +320,8 @@ class ClaimReading:
            forwarded (then it is an ad that happens to use such words).
         3. A question is checked only when it carries an offer: an offer word (loker, tawaran,
            nawarin, job...), where, and the pay or the job ("loker kamboja gaji 15jt aman ga?");
-           "tolong lihatin lowongan ini kak" and "biaya ke Taiwan 15 juta wajar ga?" are not.
+           or the pay and a warning sign; "tolong lihatin lowongan ini kak" and "biaya ke Taiwan
+           15 juta wajar ga?" are not.
         4. Anything else is an offer when it has an ad word, an amount, a job or two signs, two
            of the details an offer has, and something beyond the place (pay, job, contact,
            company, a sign), so that a short ad ("dicari CS thailand gaji 20jt tiket
@@ -329,8 +330,8 @@ class ClaimReading:
             return False
         if self.story >= 3 and not (self.phone or self.forwarded):
             return False
-        if self.question:
-            return self.place and (self.pay or self.job) and self.ad_words > 0
+        if self.question:  # ...or the pay and a warning sign ("tolong cek ya kak: kerja kapal pesiar gaji 30jt, biaya seragam 12jt")
+            return self.ad_words > 0 and ((self.place and (self.pay or self.job)) or (self.pay and self.flags > 0))
         details = sum((self.place, self.pay, self.job, self.contact, self.company, self.flags > 0,
                        self.positives > 0, self.ad_words >= 2, self.forwarded))
         # what an offer says beyond "work in X": "ditawarin kerja di Malaysia, gajinya gede" is

@@ -131,7 +131,7 @@ def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any
     if "any" in expect and not any(str(s).lower() in low for s in _as_list(expect["any"])):
         bad.append(f"none of {expect['any']}")
     for s in _as_list(expect.get("not", [])):
-        if str(s).lower() in low:
+        if _has_words(low, str(s).lower()):
             bad.append(f"should not say {s!r}")
     labels = [b.label.lower() for r in replies for b in r.all_buttons()]
     for want in _as_list(expect.get("button", [])):
@@ -146,3 +146,9 @@ def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any
     if bad:
         bad.append("replies: " + text[:300].replace("\n", " / "))
     return bad
+
+
+def _has_words(text: str, words: str) -> bool:
+    """`words` in `text` as whole words: `not: ["aman"]` (never "safe") is not broken by
+    "pengalaman" (experience) or "keamanan"."""
+    return re.search(r"(?<!\w)" + re.escape(words) + r"(?!\w)", text) is not None
