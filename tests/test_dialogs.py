@@ -19,7 +19,8 @@ HELDOUT6 = load_dir(DIALOG_DIR / "heldout6")
 # writers expected the full emergency reply again, which the issue asks the bot not to do)
 HELDOUT7 = load_dir(DIALOG_DIR / "heldout7")
 HELDOUT8 = load_dir(DIALOG_DIR / "heldout8")
-LATER = {"4": HELDOUT4, "5": HELDOUT5, "6": HELDOUT6, "7": HELDOUT7, "8": HELDOUT8}
+HELDOUT9 = load_dir(DIALOG_DIR / "heldout9")
+LATER = {"4": HELDOUT4, "5": HELDOUT5, "6": HELDOUT6, "7": HELDOUT7, "8": HELDOUT8, "9": HELDOUT9}
 
 
 def fresh_engine(content):
@@ -54,7 +55,7 @@ def test_heldout_dialogs_floor(content):
     assert len(failed) <= 0.10 * len(HELDOUT), report
 
 
-@pytest.mark.parametrize("held, floor", [("4", 0.78), ("5", 0.67), ("6", 0.60), ("7", 0.90), ("8", 0.95)])
+@pytest.mark.parametrize("held, floor", [("4", 0.78), ("5", 0.67), ("6", 0.60), ("7", 0.93), ("8", 0.95), ("9", 0.80)])
 def test_later_heldout_sets_do_not_fall_back(content, held, floor):
     scenarios = LATER[held]
     results = []

@@ -71,7 +71,7 @@ def paths_to_nodes(content, mid):
 
 def go(engine, user, content, mid, path, lang):
     engine.handle(user, Event.button(f"a:lang:{lang}"))
-    replies = engine.handle(user, Event.button(f"m:{mid}"))
+    replies = engine.handle(user, Event.button(f"a:lesson:{mid}"))  # the lesson (the menu may open a tool first)
     for nid, idx in path:
         data = f"b:{mid}:{nid}:{idx}"
         assert any(b.data == data for b in buttons(replies)), (data, [b.data for b in buttons(replies)])
@@ -98,6 +98,22 @@ def test_walk_every_node_of_every_module(content, lang, mid):
         assert replies[-1].buttons, f"{mid}/{nid} leaves the person without a button"
         for r in replies:
             assert len(r.text) <= 4096
+
+
+def test_the_menu_opens_a_topic_with_its_tool_and_the_lesson_one_tap_away(content):
+    """"Cek perekrut" in the menu starts the guided check (recruiter.yaml `opens_with`); its first
+    screen has a button to the lesson; a shared link still opens the lesson."""
+    engine = new_engine(content)
+    replies = engine.handle("m", Event.button("m:recruiter"))
+    assert replies[0].source == "tool:recruiter_check"
+    lesson = [b for b in buttons(replies) if b.data == "a:lesson:recruiter"]
+    assert lesson and "Pelajari" in lesson[0].label
+    replies = engine.handle("m", Event.button(lesson[0].data))
+    assert replies[0].source == "node:recruiter:intro"
+    assert engine.handle("m", Event.message("iya"))[0].source != "tool:recruiter_check"  # the check was left
+    replies = new_engine(content).handle("d", Event.start("recruiter"))
+    assert replies[-1].source == "node:recruiter:intro"
+    assert new_engine(content).handle("f", Event.button("m:fake_offer"))[0].source.startswith("node:fake_offer")
 
 
 @pytest.mark.parametrize("lang", LANGS)

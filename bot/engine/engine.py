@@ -228,7 +228,7 @@ class Engine:
             "and find help. It is free. I do not keep what you write.\n"
             "Type your question or tap a button. Type /hapus any time to delete what I keep about you."
         ), source="start")
-        if module:
+        if module:  # a shared link opens the lesson itself (docs/sharing.md)
             return [welcome] + self._open_module(t, module)
         s.leave_module()
         return [welcome, self._menu(t)]
@@ -783,7 +783,7 @@ class Engine:
             return self._action(t, b)
         if isinstance(b, OpenModule) and b.module in self.content.modules:
             s.leave_tool()
-            return self._open_module(t, b.module), False
+            return self._open_topic(t, b.module), False
         if isinstance(b, ToolButton) and b.tool in self.tools:
             if s.tool != b.tool:
                 # a tool's old button: start the tool afresh if the payload is its entry point
@@ -811,6 +811,9 @@ class Engine:
             return [self._language_picker(t)], False
         if a.name == "about":
             return self._about(t), False
+        if a.name == "lesson" and a.arg in self.content.modules:  # "📖 Learn first" under a topic's tool
+            s.leave_tool()
+            return self._open_module(t, a.arg), False
         if a.name == "help":
             s.leave_tool()
             return self._help(t), False
@@ -907,6 +910,19 @@ class Engine:
     # =========================================================================================
     # modules and nodes
     # =========================================================================================
+    def _open_topic(self, t: Turn, mid: str) -> list[Reply]:
+        """A topic chosen in the menu: its tool when the module opens with one
+        (`opens_with`: "Cek perekrut" starts the guided check), with the lesson one tap away."""
+        tool = self.content.modules[mid].get("opens_with")
+        if tool not in self.tools:
+            return self._open_module(t, mid)
+        self._count("module", mid)
+        replies = self._enter_tool(t, tool)
+        last = replies[-1]
+        lesson = [Button("📖 " + t._("Learn first"), cb.encode(Action("lesson", mid)))]
+        replies[-1] = Reply(last.text, last.buttons + [lesson], last.source)
+        return replies
+
     def _open_module(self, t: Turn, mid: str) -> list[Reply]:
         self._count("module", mid)
         return self._show_node(t, mid, self.content.modules[mid]["start"])

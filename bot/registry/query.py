@@ -38,7 +38,7 @@ FILLERS = frozenset(
     saya aku gue gw kami mau ingin pengen tau tahu know whether if
     on in at list daftar registry still masih
     opo ora piye pripun carane caranya ngecek ngecekin dicek mboten nopo naon teu henteu kumaha
-    nya iki kuwi tersebut tsb
+    nya iki kuwi tersebut tsb nu anu
     """.split()
 )
 
