@@ -71,6 +71,8 @@ class ShortAnswers:
         kind = self.kind_of(words)
         if country and any(k == "location:abroad" for k in kinds) and kind in (None, "location:abroad"):
             kind = "location:abroad"  # "sudah di kamboja": abroad, and the country is noted
+        if kind == "no" and "no" not in kinds and "location:indonesia" in kinds:
+            kind = "location:indonesia"  # "belum" at "where are you now?": not left yet
         if kind:
             hits = [data for data, k, _ in options if k == kind]
             if len(hits) == 1:
