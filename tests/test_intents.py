@@ -120,6 +120,11 @@ def test_language_requests(matcher):
     assert matcher.classify("siapa juara liga inggris tahun lalu")[0] != "language"
     m = matcher.analyse("bisa pake bahasa jawa ga")
     assert m.intent == "language_other" and m.language is None  # say which languages we have; do not switch
+    # two languages named: the one asked for, not a switch to "the other one"
+    m = matcher.analyse("aku ga ngerti bahasa inggris, bisa pake bahasa indonesia aja?")
+    assert m.intent == "language" and m.language == "id"
+    # a language named beside a topic, in a longer message, is about that topic
+    assert matcher.classify("kontrak saya bahasa arab semua ga ngerti, harusnya kontrak isinya apa aja sih")[0] == "recruiter"
 
 
 def test_examples_generalise_to_sets_they_did_not_see(content):

@@ -77,6 +77,7 @@ LANGUAGE_CUES = {
 # ...and words that ask only in a short message ("english please", "indo aja", not "jobs in indonesia")
 SHORT_LANGUAGE_CUES = {"in", "please", "aja", "saja", "dong", "only", "can", "bisa", "pls"}
 SHORT_REQUEST = 4
+ASKS_FOR_LANGUAGE = frozenset("pake pakai ke in use using into dalam".split())  # right before the language asked for
 SHORT_LANGUAGE_TALK = 6  # longer, a language named beside a topic word is about that topic
 # A distress word alone ("tolong!", "help me please") is an emergency; with a request after it
 # ("tolong lihatin lowongan ini", "tolong hitungin 15 x 24") it is politeness. These words may
@@ -367,9 +368,10 @@ class IntentMatcher:
         language = asked if isinstance(asked, str) else None
         if asked and LANGUAGE not in scores:
             scores[LANGUAGE] = 85.0
-        if (LANGUAGE in scores and len(words) > SHORT_LANGUAGE_TALK and any(k in self.module_intents for k in scores)
-                and not (LANGUAGE_CUES - {"bahasa", "language"}) & set(words)):
-            del scores[LANGUAGE]  # "kontraknya bahasa inggris semua, isinya harus apa": the contract
+        if (len(words) > SHORT_LANGUAGE_TALK and any(k in self.module_intents for k in scores)
+                and not (LANGUAGE_CUES - {"bahasa", "language", "ngerti", "mengerti", "paham", "understand"}) & set(words)):
+            for k in (LANGUAGE, LANGUAGE_OTHER):  # "kontrak saya bahasa arab semua ga ngerti": the contract
+                scores.pop(k, None)
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores)
         pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS for i, w in enumerate(words))
@@ -555,6 +557,11 @@ class IntentMatcher:
         ("bisa pake bahasa jawa?"); None when the message is not about language."""
         named = {self.language_names[w] for w in words if w in self.language_names}
         ws = set(words)
+        if len(named) > 1:  # "aku ga ngerti bahasa inggris, bisa pake bahasa indonesia aja?"
+            for i, w in enumerate(words):
+                if w in self.language_names and (set(words[max(0, i - 2) : i]) & ASKS_FOR_LANGUAGE
+                                                  or set(words[i + 1 : i + 3]) & SHORT_LANGUAGE_CUES - {"in", "can", "bisa"}):
+                    return self.language_names[w]
         cued = LANGUAGE_CUES & ws or (len(words) <= SHORT_REQUEST and SHORT_LANGUAGE_CUES & ws)
         if len(named) == 1 and (len(words) == 1 or (len(words) <= 8 and cued)):
             return next(iter(named))

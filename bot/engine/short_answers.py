@@ -72,7 +72,8 @@ class ShortAnswers:
         if country and any(k == "location:abroad" for k in kinds) and kind in (None, "location:abroad"):
             kind = "location:abroad"  # "sudah di kamboja": abroad, and the country is noted
         if kind == "no" and "no" not in kinds and "location:indonesia" in kinds:
-            kind = "location:indonesia"  # "belum" at "where are you now?": not left yet
+            # "belum" at "where are you now?": not left yet, the first such button ("still in Indonesia")
+            return next(data for data, k, _ in options if k == "location:indonesia")
         if kind:
             hits = [data for data, k, _ in options if k == kind]
             if len(hits) == 1:
