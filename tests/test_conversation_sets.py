@@ -18,7 +18,9 @@ FLOORS = {"intents_conversation.tsv": 0.96, "intents_conversation2.tsv": 0.95, "
           "intents_conversation4.tsv": 0.95, "intents_conversation5.tsv": 0.93,
           "intents_conversation6.tsv": 0.94, "intents_conversation7.tsv": 0.95,
           "intents_conversation8.tsv": 0.94, "intents_conversation9.tsv": 0.94,
-          "intents_conversation10.tsv": 0.93}
+          "intents_conversation10.tsv": 0.93,
+          # its writer labelled greetings and "oke" as unknown (the brief: greetings are "menu")
+          "intents_conversation11.tsv": 0.87}
 # false alarms allowed, as a share of the non-emergency messages
 ALARMS: dict[str, float] = {}
 
