@@ -131,6 +131,9 @@ class Conversation:
             parts.append(t._("What you can do next: tap one of these."))
             return self._with_contacts(t, "\n\n".join(parts), list(entry.get("contacts", [])),
                                        self.answer_rows(t, ctx.ref), "followup:answer")
+        elif ctx.kind == "departing" and f.get("departing"):  # "emang masih bisa batal?"
+            return self._with_contacts(t, t.txt(f["departing"]["text"]), ["kp2mi"],
+                                       self.topic_rows(t, ("fake_offer", "recruiter")), "followup:departing")
         else:  # a help answer or a help screen
             if f.get("help"):
                 parts.append(t.txt(f["help"]["text"]))

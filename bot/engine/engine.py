@@ -325,6 +325,10 @@ class Engine:
         """Everything that is not an emergency, in the order of the module docstring."""
         s, said = t.session, t.said
         if m.intent == "language":
+            if not LANGUAGE_NAMED & set(said.words):  # "still in indonesia" at "where are you now?"
+                answered = self._short_answer(t, m)
+                if answered is not None:
+                    return answered
             return self._change_language(t, m.language)
         named = self._named_contacts(said.words) if m.intent == "menu" else []
         if named:  # "kbri bisa bantu apa aja?" asks about the embassy, not about this bot
@@ -373,9 +377,11 @@ class Engine:
                 s.country = m.country
             self._count("intent", "departing")
             s.leave_tool()
+            s.remember(Context("departing", s.turn))  # "emang masih bisa batal?" is about this card
             return self.conversation.departing(t)
 
-        if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m):
+        if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m) and not (
+                ctx is not None and self._continues_answer(m, ctx, best)):
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
@@ -391,6 +397,8 @@ class Engine:
             if m.country:
                 s.country = m.country
             return self._enter_tool(t, m.intent)
+        if ctx is not None and self._continues_answer(m, ctx, best):
+            return self._followup(t, ctx)  # "tapi katanya uangnya buat tiket" after the answer on fees
         named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
         if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
             return self._contacts_reply(t, named)
@@ -628,6 +636,20 @@ class Engine:
         best = self.answers.best(m)  # "gmn cek agen resmi" is a question of its own
         return best is None or best.score < ON_ITS_OWN
 
+    def _continues_answer(self, m: Match, ctx: Context, best) -> bool:
+        """Right after a direct answer (or the card for someone about to leave), a short message
+        with no question of its own goes on from that answer ("tapi sponsornya bilang udah biasa", "what if I already paid half?", "I don't
+        have payslips"): the answer's point again and its ways on, not the start of the topic's
+        lesson or "I did not understand". A place, another answer that fits well, a tool's
+        phrase or any request of its own (thanks, delete, ...) is not a continuation."""
+        if ctx.kind not in ("answer", "departing") or m.country or len(m.words) > CONTINUATION_WORDS:
+            return False
+        if m.intent not in (UNKNOWN, "followup") and (ctx.kind == "departing" or m.intent not in self.intent_modules):
+            return False  # "cek perekrut" (a tool's intent), thanks, a request: their own answers
+        if self._named_contacts(m.words):
+            return False  # "nomor kbri nya ada?": that contact
+        return best is None or best.score < ON_ITS_OWN  # one that fits well is given, even the same again
+
     def _followup(self, t: Turn, ctx: Context) -> list[Reply]:
         self._count("intent", "followup")
         ctx.turn = t.session.turn  # a conversation about it keeps it fresh
@@ -642,7 +664,10 @@ class Engine:
         """"amankah?" with nothing checked yet: ask for the offer or the name. At a question of
         the bot's ("Anda sekarang di mana?"), "trus gimana?" gets that question again."""
         s = t.session
-        if s.options and (s.module or s.tool):
+        if s.options and s.tool:  # "jadi agen ku aman gak?" before the guided check's last question
+            return self._ask_again(t, t._("I can tell you once you have answered these few questions. Choose one of the answers below."),
+                                   f"tool:{s.tool}")
+        if s.options and s.module:
             return self._ask_again(t, t._("Choose one of the answers below, and I will show you what to do next."),
                                    "followup:question")
         return [Reply(
@@ -1226,8 +1251,10 @@ TOPIC_QUESTIONS = 4  # question buttons under "questions people often ask on thi
 ASKED = 0.45  # a question agreeing this well with an answer gets it before a tool or a topic claims it
 SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
 OVER_A_REQUEST = 0.75  # agreement a direct answer needs over a small-talk phrase (above)
+LANGUAGE_NAMED = frozenset("bahasa language basa boso english inggris".split())  # a request for a language, not a place
 HOW_WORDS = frozenset("cara caranya gimana gmn bagaimana how".split())
 FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
+CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes on from the last answer
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
 

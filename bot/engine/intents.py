@@ -67,6 +67,7 @@ QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana a
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
 LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹")  # "mati aku bulan ini 😂": a joke, like "wkwk"
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
+MENU_PHRASE_MAX_WORDS = 10  # "kamu bisa bantu apa aja?" asks about the bot; a long story does not
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
 LANGUAGE_CUES = {
@@ -78,7 +79,7 @@ LANGUAGE_CUES = {
 SHORT_LANGUAGE_CUES = {"in", "please", "aja", "saja", "dong", "only", "can", "bisa", "pls"}
 SHORT_REQUEST = 4
 ASKS_FOR_LANGUAGE = frozenset("pake pakai ke in use using into dalam".split())  # right before the language asked for
-SHORT_LANGUAGE_TALK = 6  # longer, a language named beside a topic word is about that topic
+SHORT_LANGUAGE_TALK = 5  # longer, a language named beside a topic word is about that topic
 # A distress word alone ("tolong!", "help me please") is an emergency; with a request after it
 # ("tolong lihatin lowongan ini", "tolong hitungin 15 x 24") it is politeness. These words may
 # stand beside it without making it a request.
@@ -356,6 +357,8 @@ class IntentMatcher:
                 continue  # "the boss is chinese" is not a request for Chinese
             if kw.intent in GENERIC_INTENTS and len(kw.words) == 1 and len(words) > GENERIC_MAX_WORDS:
                 continue  # "home" in "how can i get home after my contract ends" is not the menu
+            if kw.intent == "menu" and len(words) > MENU_PHRASE_MAX_WORDS:
+                continue  # "suami saya di malaysia dipersulit ..., saya bisa bantu apa?" asks about him, not about the bot
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
         combo, combo_words = self._combo_score(positions)
