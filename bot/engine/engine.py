@@ -372,7 +372,9 @@ class Engine:
             if out is not None:
                 return out
 
-        if m.intent == "departing" or m.scores.get("departing", 0.0) >= THRESHOLD + 10:
+        guessed = m.hits.get("departing") == ["(examples)"]  # no words of leaving, only a likeness
+        if (m.intent == "departing" or m.scores.get("departing", 0.0) >= THRESHOLD + 10) and not (
+                guessed and best is not None and best.score >= ON_ITS_OWN):  # "agen bilang visa kerjanya nyusul": that answer
             if m.country:
                 s.country = m.country
             self._count("intent", "departing")
