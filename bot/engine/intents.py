@@ -66,6 +66,12 @@ FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
 LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹")  # "mati aku bulan ini 😂": a joke, like "wkwk"
+# A fear ("takut") of what may happen if the writer makes a choice ("kalau daftar", "if I go"), with
+# no word of now: not danger now
+FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry fear".split())
+CONDITIONAL_WORDS = frozenset("kalau kalo klo jika jikalau seandainya andai if once".split())
+CHOICE_WORDS = frozenset("daftar mendaftar jadi berangkat kerja bekerja lewat ikut pergi ambil terima nekat go apply take work join accept sign leave".split())
+NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help now again currently still sos".split())
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 MENU_PHRASE_MAX_WORDS = 10  # "kamu bisa bantu apa aja?" asks about the bot; a long story does not
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
@@ -478,6 +484,8 @@ class IntentMatcher:
         still = self._has(nn.get("still", []), words)
         if still:
             return False
+        if self._feared(words):
+            return True  # "saya takut disiksa majikan kalau jadi ART di malaysia"
         if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical", "hearsay")):
             return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?";
             #              "kalau nanti aku disekap gimana?"
@@ -489,6 +497,17 @@ class IntentMatcher:
         if self._has(nn.get("over", []), words) and not still:
             return True
         return False
+
+    @staticmethod
+    def _feared(words: list[str]) -> bool:
+        """A fear of what may happen if ("takut dijual kalau daftar lewat sponsor", "afraid they
+        lock me up if I go"): not danger now. Never beside a word of now or a cry for help
+        ("aku takut kalau mereka pukul aku lagi", "tolong, takut nanti dipukul")."""
+        ws = set(words)
+        if not ws & FEAR_WORDS or ws & NOW_WORDS:
+            return False
+        # the condition is a choice of the writer's ("kalau daftar", "if I go"), not a threat ("if I don't pay him")
+        return any(w in CONDITIONAL_WORDS and set(words[i + 1 : i + 3]) & CHOICE_WORDS for i, w in enumerate(words))
 
     def _other_sense(self, words: list[str], hits_words: set[str] | None) -> bool:
         """Every danger word that spoke has everyday senses, and one of them sits beside words of
