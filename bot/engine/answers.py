@@ -140,6 +140,19 @@ class AnswerIndex:
                 for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], order[kv[0]]))]
 
 
+    def closest_part(self, parts: list[str], m: Match) -> int:
+        """Which part (paragraph) of an answer speaks most of what the message says: asked again
+        about the same answer ("kalo udah pulang ke indo gimana?" after the one on unpaid wages),
+        that part is shown rather than the whole answer once more. The first on a tie or none."""
+        said = {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
+        best, best_n = 0, 0
+        for i, part in enumerate(parts):
+            n = len(said & set(tokens(part, self.matcher.table)))
+            if n > best_n:
+                best, best_n = i, n
+        return best
+
+
 AGE_CUES = frozenset("im am umur usia age aged old baru tahun thn th years yo".split())
 
 

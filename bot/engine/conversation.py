@@ -98,8 +98,9 @@ class Conversation:
         module = self.content.modules.get(entry.get("module", "")) if entry else None
         return module.get("intent") if module else None
 
-    def followup(self, t: Turn, ctx: Context) -> list[Reply]:
-        """The last result again in one line, then what to do next."""
+    def followup(self, t: Turn, ctx: Context, part: int | None = None) -> list[Reply]:
+        """The last result again in one line, then what to do next. `part`: the paragraph of the
+        last direct answer that the new message asks about (else its first, action first)."""
         f = self.conv.get("followups") or {}
         parts: list[str] = []
         if ctx.kind in ("offer", "recruiter_check") and ctx.level in LEVELS:
@@ -122,12 +123,14 @@ class Conversation:
             elif f.get("emergency"):
                 parts.append(t.txt(f["emergency"]["text"]))
             rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))
-        elif ctx.kind == "answer" and self._answer_module_intent(ctx.ref) not in (None, "help"):
+        elif ctx.kind == "answer" and ctx.ref in self.content.answers and (
+                part is not None or self._answer_module_intent(ctx.ref) != "help"):
             # "trus aku harus gimana?" after "is this CS job in Cambodia real?": that answer's
-            # first point again (action first), and its own ways on
+            # first point again (action first), and its own ways on; asked about the same answer
+            # again, the part of it that fits
             entry = self.content.answers[ctx.ref]
-            first = t.txt(entry["text"]).split("\n\n")[0]
-            parts.append(first)
+            paragraphs = t.txt(entry["text"]).split("\n\n")
+            parts.append(paragraphs[part if part is not None and part < len(paragraphs) else 0])
             parts.append(t._("What you can do next: tap one of these."))
             return self._with_contacts(t, "\n\n".join(parts), list(entry.get("contacts", [])),
                                        self.answer_rows(t, ctx.ref), "followup:answer")

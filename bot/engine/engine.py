@@ -352,7 +352,10 @@ class Engine:
         if claimed:
             return claimed
         best = self.answers.best(m)
-        if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m):
+        if best is not None and ctx is not None and ctx.kind == "answer" and best.answer == ctx.ref and self._over_small_talk(best, m):
+            return self._followup(t, ctx, m)  # the same answer asked about again: its part that fits, not all of it twice
+        if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m) and not (
+                ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):  # "trus lapornya kemana?" right after an answer
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
             if m.country:
@@ -383,7 +386,7 @@ class Engine:
             return self.conversation.departing(t)
 
         if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m) and not (
-                ctx is not None and self._continues_answer(m, ctx, best)):
+                ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
@@ -399,7 +402,7 @@ class Engine:
             if m.country:
                 s.country = m.country
             return self._enter_tool(t, m.intent)
-        if ctx is not None and self._continues_answer(m, ctx, best):
+        if ctx is not None and self._continues_answer(m, ctx, best, bool(s.country)):
             return self._followup(t, ctx)  # "tapi katanya uangnya buat tiket" after the answer on fees
         named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
         if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
@@ -638,7 +641,7 @@ class Engine:
         best = self.answers.best(m)  # "gmn cek agen resmi" is a question of its own
         return best is None or best.score < ON_ITS_OWN
 
-    def _continues_answer(self, m: Match, ctx: Context, best) -> bool:
+    def _continues_answer(self, m: Match, ctx: Context, best, country_known: bool = False) -> bool:
         """Right after a direct answer (or the card for someone about to leave), a short message
         with no question of its own goes on from that answer ("tapi sponsornya bilang udah biasa", "what if I already paid half?", "I don't
         have payslips"): the answer's point again and its ways on, not the start of the topic's
@@ -648,14 +651,17 @@ class Engine:
             return False
         if m.intent not in (UNKNOWN, "followup") and (ctx.kind == "departing" or m.intent not in self.intent_modules):
             return False  # "cek perekrut" (a tool's intent), thanks, a request: their own answers
-        if self._named_contacts(m.words):
-            return False  # "nomor kbri nya ada?": that contact
+        if self._named_contacts(m.words) or (m.intent == "help" and country_known):
+            return False  # "nomor kbri nya ada?", "kemana saya harus lapor?" with the country known: its contacts
         return best is None or best.score < ON_ITS_OWN  # one that fits well is given, even the same again
 
-    def _followup(self, t: Turn, ctx: Context) -> list[Reply]:
+    def _followup(self, t: Turn, ctx: Context, m: Match | None = None) -> list[Reply]:
         self._count("intent", "followup")
         ctx.turn = t.session.turn  # a conversation about it keeps it fresh
-        return self.conversation.followup(t, ctx)
+        part = None
+        if m is not None and ctx.kind == "answer" and ctx.ref in self.content.answers:
+            part = self.answers.closest_part(t.txt(self.content.answers[ctx.ref]["text"]).split("\n\n"), m)
+        return self.conversation.followup(t, ctx, part)
 
     def _ask_again(self, t: Turn, text: str, source: str) -> list[Reply]:
         """The bot's last question again: its answers (the last buttons), with 🆘 beside them."""
@@ -787,6 +793,7 @@ class Engine:
         if help_mid:
             rows.append([Button(t._("Help in this country"), cb.encode(Action("country_help")))])
         rows += self.conversation.topic_rows(t, ("fake_offer",))
+        t.session.remember(Context("help", t.session.turn))  # "trus harus ngapain?" is about help there
         return [Reply("\n\n".join(lines), rows, f"country:{code}")]
 
     def _share(self, t: Turn, arg: str = "") -> list[Reply]:

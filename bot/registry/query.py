@@ -52,6 +52,15 @@ ENDS_NAME = frozenset(
     opo ora mboten nopo naon teu henteu
     """.split()
 )
+# Words a sentence goes on with after "PT" when no name follows: "PT minta biaya penempatan 25jt",
+# "PT nya bilang paspor harus dititip", "the PT asked for my passport".
+NOT_A_NAME = frozenset(
+    """
+    minta meminta bilang ngomong nyuruh menyuruh suruh janji janjiin nawarin menawarkan kasih ngasih
+    memberi harus wajib nahan menahan pegang megang simpan nyimpen ambil ngambil potong motong
+    said says asked asks wants told tells took keeps holds promised
+    """.split()
+)
 # Words that show the person is asking about the company (with "?").
 ASKS = frozenset(
     """
@@ -102,7 +111,7 @@ def name_in(text: str) -> str | None:
             break
     trailing = name_words[cut:] + _words(after_name)
     name_words = _trim(name_words[:cut])[:MAX_NAME_WORDS]
-    if not _has_name_word(name_words):
+    if not _has_name_word(name_words) or name_words[0].strip(".-") in NOT_A_NAME:
         return None
     # Asked about it ("cek", "resmi?", "is ... licensed") or nothing but the name?
     asking = "?" in text or any(w.strip(".-") in ASKS for w in before + trailing)
