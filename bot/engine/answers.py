@@ -26,11 +26,16 @@ ON_ITS_OWN = 0.55  # at or above this the answer is given whatever topic the key
 #                    question this close gets its answer before any tool looks at it
 MAX_WORDS = 40  # meaningful words: longer messages are ads, stories or chats, not one question
 MIN_SHARED = 2  # meaningful words the message and the question must share
-ASKING_FOR_HELP = frozenset("butuh perlu minta bantuan bantu tolong help need please".split())
+# "aku butuh bantuan, hubungi siapa ya", "mau minta tolong, lapornya kemana": the help topic, not one of its answers
+ASKING_FOR_HELP = frozenset(
+    "butuh perlu minta bantuan bantu tolong help need please hubungi kontak lapor lapornya melapor kemana siapa "
+    "dapat dapet cara caranya masalah contact report where who get problem trouble".split()
+)
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(
     "boleh apakah kah gak tidak nggak enggak ya iya kak min mas mbak bang dong sih nih kah kalo kalau "
-    "is are do does can the my me i you it a an of to in on at or be if".split()
+    "is are do does can the my me i you it a an of to in on at or be if "
+    "trus terus lalu emang memang udah sudah aku gw gue then still so and".split()
 )
 
 
@@ -139,6 +144,11 @@ class AnswerIndex:
         return [AnswerMatch(aid, score, self.module_of[aid])
                 for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], order[kv[0]]))]
 
+
+    def shares_words(self, texts: list[str], m: Match) -> bool:
+        """Does the message have a meaningful word of these texts (an answer, in any language)?"""
+        said = {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
+        return any(said & set(tokens(x, self.matcher.table)) for x in texts)
 
     def closest_part(self, parts: list[str], m: Match) -> int:
         """Which part (paragraph) of an answer speaks most of what the message says: asked again

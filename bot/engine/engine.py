@@ -355,6 +355,7 @@ class Engine:
         if best is not None and ctx is not None and ctx.kind == "answer" and best.answer == ctx.ref and self._over_small_talk(best, m):
             return self._followup(t, ctx, m)  # the same answer asked about again: its part that fits, not all of it twice
         if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m) and not (
+                m.intent in self.tools and best.score < ON_ITS_OWN) and not (  # "i want to check the agent who is sending me to Saudi"
                 ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):  # "trus lapornya kemana?" right after an answer
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
@@ -377,7 +378,8 @@ class Engine:
 
         guessed = m.hits.get("departing") == ["(examples)"]  # no words of leaving, only a likeness
         if (m.intent == "departing" or m.scores.get("departing", 0.0) >= THRESHOLD + 10) and not (
-                guessed and best is not None and best.score >= ON_ITS_OWN):  # "agen bilang visa kerjanya nyusul": that answer
+                guessed and best is not None and best.score >= ON_ITS_OWN) and not (  # "agen bilang visa kerjanya nyusul": that answer
+                guessed and ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):
             if m.country:
                 s.country = m.country
             self._count("intent", "departing")
@@ -426,8 +428,11 @@ class Engine:
             s.leave_module()
             return [self._menu(t)]
         if m.intent == "followup":
-            if ctx is not None:
+            if ctx is not None and not (m.country and m.country != s.country):  # "jepang gimana?" after Korea: Japan
                 return self._followup(t, ctx)
+            if m.country and len(said.words) <= 3:  # "jepang gimana?", "kalau laos?": that country
+                s.country = m.country
+                return self._country_card(t, m.country)
             if m.country and "help" in self.intent_modules:  # "adik saya di kamboja, harus gimana?"
                 s.country = m.country
                 jump = self._country_shortcut(t, self.intent_modules["help"])
@@ -649,11 +654,28 @@ class Engine:
         phrase or any request of its own (thanks, delete, ...) is not a continuation."""
         if ctx.kind not in ("answer", "departing") or m.country or len(m.words) > CONTINUATION_WORDS:
             return False
-        if m.intent not in (UNKNOWN, "followup") and (ctx.kind == "departing" or m.intent not in self.intent_modules):
+        guessed = m.hits.get(m.intent) == ["(examples)"]  # only a likeness: "should i keep a copy of it?" read as leaving
+        if m.intent not in (UNKNOWN, "followup") and not guessed and (ctx.kind == "departing" or m.intent not in self.intent_modules):
             return False  # "cek perekrut" (a tool's intent), thanks, a request: their own answers
         if self._named_contacts(m.words) or (m.intent == "help" and country_known):
             return False  # "nomor kbri nya ada?", "kemana saya harus lapor?" with the country known: its contacts
-        return best is None or best.score < ON_ITS_OWN  # one that fits well is given, even the same again
+        if best is None:
+            return True
+        if best.score >= ON_ITS_OWN:
+            return False  # one that fits well is given, even the same again
+        # a weaker other answer wins only when the message says nothing of the last one
+        # ("saya harus siapin data apa aja?" after the answer on punishment: what to have ready)
+        return best.answer == ctx.ref or self._touches(ctx, m)
+
+    def _touches(self, ctx: Context, m: Match) -> bool:
+        """Does the message share a meaningful word with the last answer (or card)?"""
+        if ctx.kind == "answer" and ctx.ref in self.content.answers:
+            text = self.content.answers[ctx.ref]["text"]
+        elif ctx.kind == "departing":
+            text = (self.conversation.conv.get("departing") or {}).get("text", {})
+        else:
+            return True
+        return self.answers.shares_words([v for v in text.values() if isinstance(v, str)], m)
 
     def _followup(self, t: Turn, ctx: Context, m: Match | None = None) -> list[Reply]:
         self._count("intent", "followup")
@@ -1322,5 +1344,9 @@ def _looks_like_nonsense(words: list[str]) -> bool:
         for ch in w:
             run = 0 if ch in _VOWELS else run + 1
             best = max(best, run)
-        return best >= 4 or any(k in w for k in ("asd", "qwe", "zxc", "hjkl", "jkl", "sdfg"))
+        if w in ("blah", "bla", "blabla", "blablabla", "lorem", "ipsum") or (len(w) >= 2 and len(set(w)) == 1):
+            return True  # "zzz" reaches here as "zz" (repeated letters are squashed)
+        tripled = any(a == b == c for a, b, c in zip(w, w[1:], w[2:]))  # "zzz", "aaaa"
+        return (best >= 4 or tripled or ("q" in w and "qu" not in w)
+                or any(k in w for k in ("asd", "qwe", "zxc", "hjkl", "jkl", "sdfg", "poiu")))
     return bool(words) and all(junk(w) for w in words)

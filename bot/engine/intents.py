@@ -45,6 +45,9 @@ WINDOW_SLACK = 3  # extra words allowed between the words of a phrase
 COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu", "greeting", "thanks", "insult", "followup")  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
+EXACT_EARLY = 3  # a word-for-word phrase starting among the first words is what the message asks for...
+EXACT_EARLY_BONUS = 15.0
+HOW_CUES = frozenset("cara caranya gimana gmn gmna bagaimana gimna how".split())  # ...over the topic words of what follows ("... yg nawarin aku kerja di luar negeri")
 EXACT_MARGIN = 6.0  # a phrase of an intent matched word for word (intents.yaml `exact`) wins unless a topic scored this much more
 # The example model may call an emergency on its own only when it finds "emergency" clearly
 # likelier than any other intent (log-odds margin; with each conversation set left out of
@@ -79,7 +82,7 @@ GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message 
 LANGUAGE_CUES = {
     "bahasa", "language", "speak", "ngomong", "pake", "pakai", "use", "reply", "write", "tulis",
     "ganti", "switch", "change", "translate", "terjemah", "terjemahkan", "ngerti", "understand",
-    "mengerti", "paham", "version", "versi", "balas",
+    "mengerti", "paham", "version", "versi", "balas", "answer", "respond", "jawab", "talk", "chat",
 }
 # ...and words that ask only in a short message ("english please", "indo aja", not "jobs in indonesia")
 SHORT_LANGUAGE_CUES = {"in", "please", "aja", "saja", "dong", "only", "can", "bisa", "pls"}
@@ -349,6 +352,9 @@ class IntentMatcher:
             ordered = len(kw.words) > 1 and (kw.intent == "followup" or (kw.intent == EMERGENCY and kw.words[0] in NEGATIONS))
             if kw.intent in self.exact_intents and len(kw.words) > 1:  # "ini bot ya" is not "ini bot apa ya"
                 s, a, b = self._match_phrase(kw.words, positions, ordered=True, slack=0)
+                if s >= THRESHOLD and a <= EXACT_EARLY and not HOW_CUES & set(words[:a]):
+                    s += EXACT_EARLY_BONUS  # "mau ngecek sponsor yg nawarin aku kerja": the request the message opens with
+                    #                         (not "gmn cek agen resmi", which asks how)
             else:
                 s, a, b = self._match_phrase(kw.words, positions, ordered=ordered)
             if s < THRESHOLD:
