@@ -23,7 +23,8 @@ FLOORS = {"intents_conversation.tsv": 0.96, "intents_conversation2.tsv": 0.95, "
           "intents_conversation11.tsv": 0.87,
           # its writer filed Malaysian domestic work under fake_offer (the content: recruiter)
           "intents_conversation12.tsv": 0.95,
-          "intents_conversation13.tsv": 0.95, "intents_conversation14.tsv": 0.95}
+          "intents_conversation13.tsv": 0.95, "intents_conversation14.tsv": 0.95,
+          "intents_conversation15.tsv": 0.95}
 # false alarms allowed, as a share of the non-emergency messages
 ALARMS: dict[str, float] = {}
 
