@@ -657,15 +657,16 @@ class Engine:
         guessed = m.hits.get(m.intent) == ["(examples)"]  # only a likeness: "should i keep a copy of it?" read as leaving
         if m.intent not in (UNKNOWN, "followup") and not guessed and (ctx.kind == "departing" or m.intent not in self.intent_modules):
             return False  # "cek perekrut" (a tool's intent), thanks, a request: their own answers
-        if self._named_contacts(m.words) or (m.intent == "help" and country_known):
+        back = _refers_back(m.words)
+        if self._named_contacts(m.words) or (m.intent == "help" and country_known and not back):
             return False  # "nomor kbri nya ada?", "kemana saya harus lapor?" with the country known: its contacts
         if best is None:
             return True
-        if best.score >= ON_ITS_OWN:
-            return False  # one that fits well is given, even the same again
-        # a weaker other answer wins only when the message says nothing of the last one
-        # ("saya harus siapin data apa aja?" after the answer on punishment: what to have ready)
-        return best.answer == ctx.ref or self._touches(ctx, m)
+        if best.score >= (OVER_A_REQUEST if back else ON_ITS_OWN):
+            return False  # one that fits well is given, even the same again; very well after "tapi", "dia", "-nya"
+        # a weaker other answer wins only when the message neither refers back nor says anything
+        # of the last one ("saya harus siapin data apa aja?" after the answer on punishment)
+        return back or best.answer == ctx.ref or self._touches(ctx, m)
 
     def _touches(self, ctx: Context, m: Match) -> bool:
         """Does the message share a meaningful word with the last answer (or card)?"""
@@ -1285,6 +1286,8 @@ OVER_A_REQUEST = 0.75  # agreement a direct answer needs over a small-talk phras
 LANGUAGE_NAMED = frozenset("bahasa language basa boso english inggris".split())  # a request for a language, not a place
 HOW_WORDS = frozenset("cara caranya gimana gmn bagaimana how".split())
 FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
+GOES_ON = frozenset("tapi tp tpi but kalau kalo klo kl if even terus trus lalu then emang memang jadi so and dan".split())
+BACK_PRONOUNS = frozenset("dia doi beliau he she they her his him them itu tersebut".split())
 CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes on from the last answer
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
@@ -1330,6 +1333,17 @@ SOS_EMOJI = ("🆘", "🚨", "🚔", "🚓")
 SAD_EMOJI = ("😭", "😢", "😥", "😰", "😱", "🥺", "😿", "💔", "😨", "😓")
 THANKS_EMOJI = ("🙏", "👍", "👌", "❤", "🥰", "😊")
 _VOWELS = set("aeiou")
+
+
+def _refers_back(words: list[str]) -> bool:
+    """"tapi katanya buat jaminan", "kalo kontraknya baru dikasih...", "dia masih trauma", "even if
+    they got paid?", "I only have her old number": a message that opens with "but", "if", "then"
+    or speaks of someone or something already named goes on from what was just said."""
+    if not words:
+        return False
+    head = words[:2]
+    return (words[0] in GOES_ON or any(w in BACK_PRONOUNS for w in words)
+            or any(len(w) > 5 and w.endswith("nya") for w in head))
 
 
 def _looks_like_nonsense(words: list[str]) -> bool:

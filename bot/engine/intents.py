@@ -75,6 +75,9 @@ FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry 
 CONDITIONAL_WORDS = frozenset("kalau kalo klo jika jikalau seandainya andai if once".split())
 CHOICE_WORDS = frozenset("daftar mendaftar jadi berangkat kerja bekerja lewat ikut pergi ambil terima nekat go apply take work join accept sign leave".split())
 NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help now again currently still sos".split())
+WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: their words together, in order
+PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
+DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 MENU_PHRASE_MAX_WORDS = 10  # "kamu bisa bantu apa aja?" asks about the bot; a long story does not
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
@@ -350,7 +353,8 @@ class IntentMatcher:
             # "tidak bisa keluar" only in that order: "bisa kerja ke luar negeri ga?" is a question
             # ...and a follow-up phrase in its order: "apa aja yg hrs sy siapin" is not "saya harus apa"
             ordered = len(kw.words) > 1 and (kw.intent == "followup" or (kw.intent == EMERGENCY and kw.words[0] in NEGATIONS))
-            if kw.intent in self.exact_intents and len(kw.words) > 1:  # "ini bot ya" is not "ini bot apa ya"
+            if (kw.intent in self.exact_intents or kw.intent in WORD_FOR_WORD) and len(kw.words) > 1:
+                # "ini bot ya" is not "ini bot apa ya"; "got it" is not "got paid for it"
                 s, a, b = self._match_phrase(kw.words, positions, ordered=True, slack=0)
                 if s >= THRESHOLD and a <= EXACT_EARLY and not HOW_CUES & set(words[:a]):
                     s += EXACT_EARLY_BONUS  # "mau ngecek sponsor yg nawarin aku kerja": the request the message opens with
@@ -387,6 +391,8 @@ class IntentMatcher:
                 and not (LANGUAGE_CUES - {"bahasa", "language", "ngerti", "mengerti", "paham", "understand"}) & set(words)):
             for k in (LANGUAGE, LANGUAGE_OTHER):  # "kontrak saya bahasa arab semua ga ngerti": the contract
                 scores.pop(k, None)
+        if "delete" in scores and PASSIVE_DELETED & set(words) and not DELETE_ASKED & set(words):
+            scores.pop("delete")  # "bukti chatnya udah kehapus": something was lost, not a request to delete
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores)
         pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS for i, w in enumerate(words))

@@ -34,6 +34,7 @@ FILLERS = frozenset(
     gak ga gk nggak ngga enggak engga tidak tdk ngak kagak or not atau bukan ato
     yang yg punya sudah udah belum blm ada di ke dari dan sama dengan dgn untuk utk buat
     nama perusahaan perusahaannya agen agensi agency company p3mi sip3mi penyalur namanya tki tkw pmi
+    kayak kaya seperti macam like lewat via through
     ptnya pt-nya agennya calonya sponsornya kantornya name called named its
     saya aku gue gw kami mau ingin pengen tau tahu know whether if
     on in at list daftar registry still masih
