@@ -10,12 +10,10 @@ import asyncio
 import hashlib
 import hmac
 import io
-import os
 import sqlite3
 import time
 
-from emulator import BotAPIEmulator
-from tg_harness import TOKEN, BotProcess, Person, button
+from tg_harness import Person, button, running_bot
 
 from bot.adapters import terminal
 from bot.adapters.telegram.journal import Journal
@@ -28,10 +26,6 @@ from bot.store.sqlite import SQLiteStore
 from test_telegram_reliability import FakeBot, _everything, make, message, press
 
 HOWTO = "To delete the whole chat"
-
-
-def passthrough_env() -> dict[str, str]:
-    return {"BOT_CONTENT_DIR": os.environ["BOT_CONTENT_DIR"]} if os.environ.get("BOT_CONTENT_DIR") else {}
 
 
 def chat_key(db, chat_id: int) -> str:
@@ -49,10 +43,8 @@ def sent_rows(db, key: str) -> int:
 
 def test_the_emergency_reply_offers_to_delete_the_bots_messages_asks_first_and_does_it(tmp_path):
     oracle = build_engine(store=SQLiteStore(":memory:"))
-    emu = BotAPIEmulator(TOKEN).start()
     db = tmp_path / "bot.sqlite3"
-    bot = BotProcess(emu, db, **passthrough_env()).start()
-    try:
+    with running_bot(db) as (emu, bot):
         p = Person(bot, oracle, 28001, "en")
         p.command("/start", Event.start("", lang_hint="en"))
         p.say("how do I check an agency")
@@ -74,17 +66,12 @@ def test_the_emergency_reply_offers_to_delete_the_bots_messages_asks_first_and_d
         assert calls and all(1 <= len(c["message_ids"]) <= 100 for c in calls)
         assert sent_rows(db, key) == 0  # the ids went with them
         p.say("halo")  # and the conversation goes on
-    finally:
-        bot.stop()
-        emu.stop()
 
 
 def test_after_hapus_it_offers_to_delete_them_and_then_nothing_about_the_person_is_left(tmp_path):
     oracle = build_engine(store=SQLiteStore(":memory:"))
-    emu = BotAPIEmulator(TOKEN).start()
     db = tmp_path / "bot.sqlite3"
-    bot = BotProcess(emu, db, **passthrough_env()).start()
-    try:
+    with running_bot(db) as (emu, bot):
         p = Person(bot, oracle, 2810123456, "id")
         p.command("/start", Event.start("", lang_hint="id"))
         p.say("cek PT Sumber Rejeki")
@@ -109,16 +96,11 @@ def test_after_hapus_it_offers_to_delete_them_and_then_nothing_about_the_person_
         raw = b"".join(f.read_bytes() for f in tmp_path.iterdir() if f.name.startswith("bot.sqlite3") and not f.name.endswith(".key"))
         for needle in (key.encode(), session_key.encode(), b"Sumber Rejeki"):
             assert needle not in raw, needle
-    finally:
-        bot.stop()
-        emu.stop()
 
 
 def test_privasi_offers_it_and_no_keeps_everything(tmp_path):
     oracle = build_engine(store=SQLiteStore(":memory:"))
-    emu = BotAPIEmulator(TOKEN).start()
-    bot = BotProcess(emu, tmp_path / "bot.sqlite3", **passthrough_env()).start()
-    try:
+    with running_bot(tmp_path / "bot.sqlite3") as (emu, bot):
         p = Person(bot, oracle, 28201, "id")
         got = p.command("/privasi", Event.cmd("privasi", lang_hint="id"))
         msg, data = button(got, cb.CLEAR)
@@ -126,9 +108,6 @@ def test_privasi_offers_it_and_no_keeps_everything(tmp_path):
         msg, data = button(ask, cb.CLEAR_NO)
         p.press(msg, data)
         assert emu.deleted == [] and not emu.method_calls("deleteMessages")
-    finally:
-        bot.stop()
-        emu.stop()
 
 
 class DeletingBot(FakeBot):

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 from emulator import BOT_USERNAME, BotAPIEmulator
-from tg_harness import OUTPUTS, REPO, TOKEN, BotProcess, Person, button, free_port, shape
+from tg_harness import OUTPUTS, REPO, TOKEN, BotProcess, Person, button, free_port, passthrough_env, shape
 
 from bot.app import build_engine
 from bot.engine.events import Event
@@ -28,10 +28,6 @@ from bot.store.sqlite import SQLiteStore
 COMMANDS = {"start", "menu", "bahasa", "language", "bantuan", "help", "tentang", "hapus", "bagikan", "privasi", "privacy",
             "langganan", "berhenti"}
 PRIVATE_TEXTS = ["rahasia-pribadi-xyz", "gaji besar tanpa syarat kerja di kamboja"]
-
-
-def passthrough_env() -> dict[str, str]:
-    return {"BOT_CONTENT_DIR": os.environ["BOT_CONTENT_DIR"]} if os.environ.get("BOT_CONTENT_DIR") else {}
 
 
 def new_oracle():

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 from emulator import BotAPIEmulator
-from tg_harness import TOKEN, BotProcess, Person, free_port, shape
+from tg_harness import TOKEN, BotProcess, Person, free_port, passthrough_env, running_bot, shape
 
 from bot.adapters.telegram.service import STORE_NOTICE
 from bot.app import build_engine
@@ -30,10 +30,6 @@ from bot.store.sqlite import SQLiteStore
 
 OUTAGE = 30.0  # seconds Telegram is unreachable in the outage test
 SECRET_WORDS = "rahasia-gangguan-qwerty"  # typed by people in these tests: must never reach the log
-
-
-def passthrough_env() -> dict[str, str]:
-    return {"BOT_CONTENT_DIR": os.environ["BOT_CONTENT_DIR"]} if os.environ.get("BOT_CONTENT_DIR") else {}
 
 
 def new_oracle():
@@ -70,9 +66,7 @@ def assert_clean(bot: BotProcess) -> None:
 
 def test_bursts_of_429_500_502_and_slow_answers_every_reply_once_and_in_order(tmp_path):
     oracle = new_oracle()
-    emu = BotAPIEmulator(TOKEN).start()
-    bot = BotProcess(emu, tmp_path / "bot.sqlite3", **passthrough_env()).start()
-    try:
+    with running_bot(tmp_path / "bot.sqlite3") as (emu, bot):
         emu.fail("sendMessage", "429", times=3, retry_after=1)
         emu.fail("sendMessage", "500", times=3)
         emu.fail("sendMessage", "502", times=3)
@@ -98,9 +92,6 @@ def test_bursts_of_429_500_502_and_slow_answers_every_reply_once_and_in_order(tm
         assert bot.proc.poll() is None
         assert "Traceback" not in bot.output()
         assert_clean(bot)
-    finally:
-        bot.stop()
-        emu.stop()
 
 
 def test_telegram_unreachable_for_30_seconds_then_back_the_bot_answers_what_was_pending(tmp_path):
@@ -199,9 +190,7 @@ def test_a_repeated_webhook_delivery_is_answered_once(tmp_path):
 
 def test_a_person_who_blocked_the_bot_gets_no_retries_the_bot_carries_on_and_logs_it_once(tmp_path):
     oracle = new_oracle()
-    emu = BotAPIEmulator(TOKEN).start()
-    bot = BotProcess(emu, tmp_path / "bot.sqlite3", **passthrough_env()).start()
-    try:
+    with running_bot(tmp_path / "bot.sqlite3") as (emu, bot):
         blocker, other = BotAPIEmulator.user(23001, "id"), Person(bot, oracle, 23002, "id")
         bot.wait_done(emu.send_text(blocker, "/start"))
         oracle.handle("tg:23001", event_for("/start"))
@@ -224,9 +213,6 @@ def test_a_person_who_blocked_the_bot_gets_no_retries_the_bot_carries_on_and_log
         assert emu.sent_to(23001)[got_before:]
         assert "Traceback" not in bot.output()
         assert_clean(bot)
-    finally:
-        bot.stop()
-        emu.stop()
 
 
 def test_a_locked_database_still_answers_unsaved_says_so_once_and_recovers(tmp_path):

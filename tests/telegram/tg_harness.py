@@ -5,6 +5,7 @@ the bot has finished with an update, so tests never sleep for a guessed time.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -14,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from bot.engine.events import Event, Reply
 
@@ -23,6 +24,11 @@ from emulator import BotAPIEmulator
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-abcdef"
 OUTPUTS: list[str] = []  # everything any bot process printed, for the token check
+
+
+def passthrough_env() -> dict[str, str]:
+    """BOT_CONTENT_DIR reaches the bot under test (the packaging test runs the suite on installed content)."""
+    return {"BOT_CONTENT_DIR": os.environ["BOT_CONTENT_DIR"]} if os.environ.get("BOT_CONTENT_DIR") else {}
 
 
 def free_port() -> int:
@@ -196,3 +202,17 @@ def button(messages: list[dict[str, Any]], data_prefix: str) -> tuple[dict[str, 
                 if b.get("callback_data", "").startswith(data_prefix):
                     return m, b["callback_data"]
     raise AssertionError(f"no button {data_prefix!r} in {[shape(m) for m in messages]!r}")
+
+
+@contextlib.contextmanager
+def running_bot(db: Path, **env: str) -> Iterator[tuple[BotAPIEmulator, BotProcess]]:
+    """The emulator and the real bot process long-polling it, both stopped whatever the test does."""
+    emu = BotAPIEmulator(TOKEN).start()
+    try:
+        bot = BotProcess(emu, db, **passthrough_env(), **env).start()
+        try:
+            yield emu, bot
+        finally:
+            bot.stop()
+    finally:
+        emu.stop()
