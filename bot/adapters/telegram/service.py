@@ -23,7 +23,6 @@ import base64
 import contextlib
 import errno
 import functools
-import json
 import logging
 import sqlite3
 import time
@@ -68,7 +67,6 @@ def N_(s: str) -> str:
 
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # immutable: one for every message
-NO_PREVIEW_JSON = json.dumps({"is_disabled": True})
 
 
 SORRY = N_("Sorry, something went wrong on our side. Please try again.")  # the engine's words too
@@ -422,18 +420,6 @@ def file_bytes(op: dict[str, Any], content: Any = None) -> bytes:
 
         return make(op["recipe"], content).data
     return base64.b64decode(op.get("b64") or "")
-
-
-def keyboard_json(rows: list[list[dict[str, str]]]) -> str:
-    """The inline keyboard as the Bot API's JSON, made once per distinct keyboard."""
-    return _keyboard_json(tuple(tuple(("u", b["t"], b["u"]) if "u" in b else ("d", b["t"], b["d"]) for b in row) for row in rows))
-
-
-@functools.lru_cache(maxsize=256)
-def _keyboard_json(rows: tuple[tuple[tuple[str, str, str], ...], ...]) -> str:
-    return json.dumps({"inline_keyboard": [
-        [{"text": t, "url": v} if k == "u" else {"text": t, "callback_data": v} for k, t, v in row] for row in rows
-    ]}, ensure_ascii=False)
 
 
 def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
@@ -1059,27 +1045,21 @@ class TelegramService:
         if op["op"] == "send_file":
             msg = await self._send_file(uid, op, reply)
         else:
-            # The public do_api_request with the keyboard as cached JSON and the answer left as
-            # Telegram's dict: python-telegram-bot would otherwise turn every keyboard into a
-            # dict and every sent message back into objects that nothing here reads (only its
-            # id is kept). A fifth of the bot's CPU per message against the echo bot
-            # (bench/echo_bench.py).
-            params: dict[str, Any] = {"chat_id": op["chat_id"], "text": op["text"], "link_preview_options": NO_PREVIEW_JSON}
-            if op.get("kb"):
-                params["reply_markup"] = keyboard_json(op["kb"])
-            if op.get("reply_to"):
-                params["reply_parameters"] = json.dumps({"message_id": op["reply_to"], "allow_sending_without_reply": True})
-
             async def send() -> Any:
-                return await self.bot.do_api_request("sendMessage", api_kwargs=params)
+                return await self.bot.send_message(
+                    chat_id=op["chat_id"],
+                    text=op["text"],
+                    reply_markup=keyboard(op.get("kb")),
+                    link_preview_options=NO_PREVIEW,
+                    reply_parameters=reply,
+                )
 
             msg = await deliver(send, f"update {uid} sendMessage", stop=self.stopping, link=self.link)
         return msg
 
     def _keep_sent(self, uid: int, op: dict[str, Any], msg: Any) -> None:
         """Its id, for "delete the bot's messages here" (private chats; 48 hours; no text)."""
-        chat = op.get("chat_id")
-        mid = msg.get("message_id") if isinstance(msg, dict) else getattr(msg, "message_id", None)
+        chat, mid = op.get("chat_id"), getattr(msg, "message_id", None)
         if op.get("norec") or not isinstance(chat, int) or chat <= 0 or not isinstance(mid, int):
             return
         self._book(uid, lambda: self.journal.sent(chat, [mid]))
