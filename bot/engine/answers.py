@@ -50,6 +50,7 @@ class AnswerIndex:
     def __init__(self, content, matcher: IntentMatcher) -> None:
         self.matcher = matcher
         self.module_of: dict[str, str] = {}
+        self._text_words: dict[str, frozenset[str]] = {}  # a content text -> its words (bounded by the content)
         self.questions: list[tuple[str, tuple[str, ...]]] = []  # (answer id, meaningful words)
         for aid, entry in (getattr(content, "answers", None) or {}).items():
             self.module_of[aid] = entry.get("module", "")
@@ -145,10 +146,17 @@ class AnswerIndex:
                 for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], order[kv[0]]))]
 
 
+    def _words_of(self, text: str) -> frozenset[str]:
+        """The words of a content text, read once (answers are long; a turn may ask twice)."""
+        words = self._text_words.get(text)
+        if words is None:
+            words = self._text_words[text] = frozenset(tokens(text, self.matcher.table))
+        return words
+
     def shares_words(self, texts: list[str], m: Match) -> bool:
         """Does the message have a meaningful word of these texts (an answer, in any language)?"""
         said = {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
-        return any(said & set(tokens(x, self.matcher.table)) for x in texts)
+        return any(said & self._words_of(x) for x in texts)
 
     def closest_part(self, parts: list[str], m: Match) -> int:
         """Which part (paragraph) of an answer speaks most of what the message says: asked again
@@ -157,7 +165,7 @@ class AnswerIndex:
         said = {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
         best, best_n = 0, 0
         for i, part in enumerate(parts):
-            n = len(said & set(tokens(part, self.matcher.table)))
+            n = len(said & self._words_of(part))
             if n > best_n:
                 best, best_n = i, n
         return best
