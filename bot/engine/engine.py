@@ -8,7 +8,10 @@ Order of a text turn, so that the most important thing always wins:
    button on top, instead of the same message again;
 3. "menu" or a language change typed out;
 4. a short answer to the bot's own question ("iya", "untuk anak saya", "di kamboja");
-5. a question about the last result ("amankah?", "trus gimana?") while it is fresh;
+5. a question about the last result ("amankah?", "trus gimana?") while it is fresh; right after
+   a direct answer (or the stop card), a short message that goes on from it ("tapi katanya buat
+   jaminan", "dia masih trauma") gets that answer's point (or the paragraph of it that fits)
+   unless another answer fits well;
 6. the active tool (waiting for a company name, an ad to check), then a tool that claims the
    text (a pasted job offer, even a one-line one);
 7. about to leave ("udah di bandara") -> the stop card;
