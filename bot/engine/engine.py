@@ -518,6 +518,11 @@ class Engine:
             code = m.country or self.matcher.detect_country(said.folded)
             if code and len(said.words) <= 8:
                 return self._choose_country(t, code)
+        if (node is not None and "quiz" in node and s.options and self.short_answers.kind_of(said.words) == "unknown"
+                and not s.tool):  # "ga tau", "no idea" at a quiz: the right answer, then on
+            right = next((o for o in node["quiz"]["options"] if o.get("correct")), None)
+            if right is not None:
+                return self._answer_quiz(t, s.module, s.node, node, right, unsure=True)
         data = self.short_answers.pick(said.words, s.options, m.country)
         if data is None:
             return None
@@ -1048,14 +1053,18 @@ class Engine:
         blocks = self.contacts.blocks(node.get("contacts", []), t.lang, t.session.country)
         return pack(text, blocks, rows, source, limit=PACK_LIMIT)
 
-    def _answer_quiz(self, t: Turn, mid: str, nid: str, node: dict[str, Any], option: dict[str, Any]) -> list[Reply]:
+    def _answer_quiz(self, t: Turn, mid: str, nid: str, node: dict[str, Any], option: dict[str, Any],
+                     unsure: bool = False) -> list[Reply]:
+        """The feedback on the option chosen, then the next node. `unsure`: the person said they do
+        not know; they are shown the right option (not counted as right)."""
         s = t.session
         progress = s.progress(mid)
         progress.asked += 1
-        if option.get("correct"):
+        if option.get("correct") and not unsure:
             progress.right += 1
-        self._count("quiz", f"{mid}:{nid}:{'right' if option.get('correct') else 'wrong'}")
-        feedback = t.txt(option["feedback"])
+        self._count("quiz", f"{mid}:{nid}:{'right' if option.get('correct') and not unsure else 'wrong'}")
+        feedback = (t._("No problem. The right answer: \u201c{answer}\u201d.").format(answer=t.txt(option["label"])) if unsure
+                    else t.txt(option["feedback"]))
         nxt = node["next"]
         if "quiz" not in self.content.modules[mid]["nodes"][nxt]:
             feedback += "\n\n" + t._("Quiz score: {right} of {asked}.").format(right=progress.right, asked=progress.asked)
