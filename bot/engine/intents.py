@@ -46,8 +46,8 @@ COMBO_WINDOW = 7  # words a combo's parts may be apart
 GENERIC_INTENTS = ("menu", "greeting", "thanks", "insult", "followup")  # met only when nothing more specific matched...
 GENERIC_MARGIN = 20.0  # ...or when it matched this much better
 EXACT_EARLY = 3  # a word-for-word phrase starting among the first words is what the message asks for...
-EXACT_EARLY_BONUS = 15.0
-HOW_CUES = frozenset("cara caranya gimana gmn gmna bagaimana gimna how".split())  # ...over the topic words of what follows ("... yg nawarin aku kerja di luar negeri")
+EXACT_EARLY_BONUS = 15.0  # ...over the topic words of what follows ("... yg nawarin aku kerja di luar negeri")
+HOW_CUES = frozenset("cara caranya gimana gmn gmna bagaimana gimna how".split())  # words that ask how, not for the thing
 EXACT_MARGIN = 6.0  # a phrase of an intent matched word for word (intents.yaml `exact`) wins unless a topic scored this much more
 # The example model may call an emergency on its own only when it finds "emergency" clearly
 # likelier than any other intent (log-odds margin; with each conversation set left out of
@@ -356,7 +356,7 @@ class IntentMatcher:
             if (kw.intent in self.exact_intents or kw.intent in WORD_FOR_WORD) and len(kw.words) > 1:
                 # "ini bot ya" is not "ini bot apa ya"; "got it" is not "got paid for it"
                 s, a, b = self._match_phrase(kw.words, positions, ordered=True, slack=0)
-                if s >= THRESHOLD and a <= EXACT_EARLY and not HOW_CUES & set(words[:a]):
+                if kw.intent in self.exact_intents and s >= THRESHOLD and a <= EXACT_EARLY and not HOW_CUES & set(words[:a]):
                     s += EXACT_EARLY_BONUS  # "mau ngecek sponsor yg nawarin aku kerja": the request the message opens with
                     #                         (not "gmn cek agen resmi", which asks how)
             else:
