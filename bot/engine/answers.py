@@ -155,14 +155,14 @@ class AnswerIndex:
 
     def shares_words(self, texts: list[str], m: Match) -> bool:
         """Does the message have a meaningful word of these texts (an answer, in any language)?"""
-        said = {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
+        said = _topic_words(m)
         return any(said & self._words_of(x) for x in texts)
 
     def closest_part(self, parts: list[str], m: Match) -> int:
         """Which part (paragraph) of an answer speaks most of what the message says: asked again
         about the same answer ("kalo udah pulang ke indo gimana?" after the one on unpaid wages),
         that part is shown rather than the whole answer once more. The first on a tie or none."""
-        said = {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
+        said = _topic_words(m)
         best, best_n = 0, 0
         for i, part in enumerate(parts):
             n = len(said & self._words_of(part))
@@ -183,6 +183,11 @@ def _ages(words: list[str]) -> list[str]:
             if near & AGE_CUES:
                 out[i] = "umur"
     return out
+
+
+def _topic_words(m: Match) -> set[str]:
+    """The message's words that carry a topic (no fillers, amounts or "how")."""
+    return {w for w in _ages(m.words) if _meaningful(w) and not _amount(w)}
 
 
 def _amount(w: str) -> bool:

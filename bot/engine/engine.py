@@ -39,7 +39,7 @@ from bot.engine.contacts import EMBASSY, ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import DELETE_SENT, Button, Event, Reply, pack
-from bot.engine.intents import CONFIDENT, EMERGENCY, GENERIC_INTENTS, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
+from bot.engine.intents import CONFIDENT, EMERGENCY, GENERIC_INTENTS, HOW_CUES, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.language import written_in
 from bot.engine.said import MAX_TEXT, Said
 from bot.engine.session import SETTABLE, Context, Session
@@ -355,11 +355,12 @@ class Engine:
         if claimed:
             return claimed
         best = self.answers.best(m)
+        goes_on = ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))  # from the last answer
         if best is not None and ctx is not None and ctx.kind == "answer" and best.answer == ctx.ref and self._over_small_talk(best, m):
             return self._followup(t, ctx, m)  # the same answer asked about again: its part that fits, not all of it twice
         if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m) and not (
-                m.intent in self.tools and best.score < ON_ITS_OWN) and not (  # "i want to check the agent who is sending me to Saudi"
-                ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):  # "trus lapornya kemana?" right after an answer
+                m.intent in self.tools and best.score < ON_ITS_OWN) and not goes_on:
+            # not "i want to check the agent who is sending me to Saudi", nor "trus lapornya kemana?" right after an answer
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
             if m.country:
@@ -382,7 +383,7 @@ class Engine:
         guessed = m.hits.get("departing") == ["(examples)"]  # no words of leaving, only a likeness
         if (m.intent == "departing" or m.scores.get("departing", 0.0) >= THRESHOLD + 10) and not (
                 guessed and best is not None and best.score >= ON_ITS_OWN) and not (  # "agen bilang visa kerjanya nyusul": that answer
-                guessed and ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):
+                guessed and goes_on):
             if m.country:
                 s.country = m.country
             self._count("intent", "departing")
@@ -390,8 +391,7 @@ class Engine:
             s.remember(Context("departing", s.turn))  # "emang masih bisa batal?" is about this card
             return self.conversation.departing(t)
 
-        if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m) and not (
-                ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))):
+        if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m) and not goes_on:
             if m.country:
                 s.country = m.country
             return self._answer(t, best.answer)
@@ -407,7 +407,7 @@ class Engine:
             if m.country:
                 s.country = m.country
             return self._enter_tool(t, m.intent)
-        if ctx is not None and self._continues_answer(m, ctx, best, bool(s.country)):
+        if goes_on:
             return self._followup(t, ctx)  # "tapi katanya uangnya buat tiket" after the answer on fees
         named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
         if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
@@ -613,7 +613,7 @@ class Engine:
         request to delete, whatever the answer on hiding this chat says)."""
         if m.intent not in SMALL_TALK:
             return True
-        request = m.scores.get(m.intent, 0.0) > CONFIDENT and not HOW_WORDS & set(m.words)  # not "cara hapus chat nya gmn"
+        request = m.scores.get(m.intent, 0.0) > CONFIDENT and not HOW_CUES & set(m.words)  # not "cara hapus chat nya gmn"
         return best.score >= (OVER_A_REQUEST if request else ON_ITS_OWN)
 
     def _answer_fits(self, best, m: Match) -> bool:
@@ -1296,7 +1296,6 @@ ASKED = 0.45  # a question agreeing this well with an answer gets it before a to
 SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did you mean"
 OVER_A_REQUEST = 0.75  # agreement a direct answer needs over a small-talk phrase (above)
 LANGUAGE_NAMED = frozenset("bahasa language basa boso english inggris".split())  # a request for a language, not a place
-HOW_WORDS = frozenset("cara caranya gimana gmn bagaimana how".split())
 FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
 GOES_ON = frozenset("tapi tp tpi but kalau kalo klo kl if even terus trus lalu then emang memang jadi so and dan".split())
 BACK_PRONOUNS = frozenset("dia doi beliau he she they her his him them itu tersebut".split())
@@ -1372,7 +1371,6 @@ def _looks_like_nonsense(words: list[str]) -> bool:
             best = max(best, run)
         if w in ("blah", "bla", "blabla", "blablabla", "lorem", "ipsum") or (len(w) >= 2 and len(set(w)) == 1):
             return True  # "zzz" reaches here as "zz" (repeated letters are squashed)
-        tripled = any(a == b == c for a, b, c in zip(w, w[1:], w[2:]))  # "zzz", "aaaa"
-        return (best >= 4 or tripled or ("q" in w and "qu" not in w)
+        return (best >= 4 or ("q" in w and "qu" not in w)
                 or any(k in w for k in ("asd", "qwe", "zxc", "hjkl", "jkl", "sdfg", "poiu")))
     return bool(words) and all(junk(w) for w in words)
