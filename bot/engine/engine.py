@@ -39,7 +39,7 @@ from bot.engine.contacts import EMBASSY, ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import DELETE_SENT, Button, Event, Reply, pack
-from bot.engine.intents import CONFIDENT, EMERGENCY, GENERIC_INTENTS, HOW_CUES, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
+from bot.engine.intents import CONFIDENT, EMERGENCY, EXACT_EARLY_BONUS, GENERIC_INTENTS, HOW_CUES, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.language import written_in
 from bot.engine.said import MAX_TEXT, Said
 from bot.engine.session import SETTABLE, Context, Session
@@ -359,7 +359,7 @@ class Engine:
         if best is not None and ctx is not None and ctx.kind == "answer" and best.answer == ctx.ref and self._over_small_talk(best, m):
             return self._followup(t, ctx, m)  # the same answer asked about again: its part that fits, not all of it twice
         if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m) and not (
-                m.intent in self.tools and best.score < ON_ITS_OWN) and not goes_on:
+                m.intent in self.tools and best.score < (OVER_A_REQUEST if self._opens_with_tool(m) else ON_ITS_OWN)) and not goes_on:
             # not "i want to check the agent who is sending me to Saudi", nor "trus lapornya kemana?" right after an answer
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
@@ -569,7 +569,7 @@ class Engine:
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = dataclasses.replace(m, intent=UNKNOWN)
-        elif m.hits.get(m.intent) == ["(examples)"]:
+        elif m.guessed():
             # a topic only the examples saw ("kak cepet mereka udah dateng" is not about recruiters):
             # in the minutes after danger, what to do next comes first
             m = dataclasses.replace(m, intent=UNKNOWN)
@@ -619,10 +619,17 @@ class Engine:
     def _answer_fits(self, best, m: Match) -> bool:
         """A direct answer rather than a module's start: when it agrees well with the message, or
         fairly well and on the topic the keywords found (or none)."""
+        if self._opens_with_tool(m):
+            return best.score >= OVER_A_REQUEST  # "mau ngecek sponsor saya resmi atau bukan": the check itself
         if best.score >= ON_ITS_OWN:
             return True
         topic = self.content.modules.get(best.module, {}).get("intent")
         return m.intent in (UNKNOWN, "followup", topic)  # best() gives none under MIN_SCORE
+
+    def _opens_with_tool(self, m: Match) -> bool:
+        """The message opens with a tool's phrase and does not ask how ("mau ngecek sponsor saya
+        resmi atau bukan"): the person asks for the check itself, not how checking is done."""
+        return m.intent in self.tools and m.score >= CONFIDENT + EXACT_EARLY_BONUS and not HOW_CUES & set(m.words)
 
     def _asks_about_last(self, m: Match) -> bool:
         """A follow-up phrase that says more than any topic word in a short message: "is it safe
@@ -634,7 +641,10 @@ class Engine:
         if m.intent == "followup":
             return True
         # only over a topic: leaving, thanks or a request keep their own answers
-        return m.intent in self.intent_modules and said > max(CONFIDENT, m.scores.get(m.intent, 0.0))
+        if m.intent not in self.intent_modules or said <= CONFIDENT:
+            return False
+        # the topic found only the follow-up's own words ("is it safe?" is also an offer phrase)
+        return said > m.scores.get(m.intent, 0.0) or set(m.hits.get(m.intent, ())) <= set(m.hits.get("followup", ()))
 
     def _is_followup(self, m: Match, ctx: Context) -> bool:
         """A question about the last result: follow-up words, and no new topic of its own. Right

@@ -139,6 +139,11 @@ class Match:
     positions: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
     words: list[str] = field(default_factory=list, repr=False)
 
+    def guessed(self, intent: str | None = None) -> bool:
+        """Found, but by no phrase of the intent: only the examples' likeness or its single words."""
+        hits = self.hits.get(intent or self.intent, [])
+        return bool(hits) and all(h.startswith("(") for h in hits)
+
 
 class IntentMatcher:
     @classmethod
@@ -394,7 +399,7 @@ class IntentMatcher:
         if "delete" in scores and PASSIVE_DELETED & set(words) and not DELETE_ASKED & set(words):
             scores.pop("delete")  # "bukti chatnya udah kehapus": something was lost, not a request to delete
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
-            self._evidence(words, positions, scores)
+            self._evidence(words, positions, scores, hits)
         pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS for i, w in enumerate(words))
         if weak and self._has(self.not_now.get("polite", []), words):
             pure = False  # "tolong ya pak": please, not help
@@ -604,7 +609,7 @@ class IntentMatcher:
             return True  # "bisa bahasa sunda?", "language settings": show the languages there are
         return None
 
-    def _evidence(self, words, positions, scores) -> None:
+    def _evidence(self, words, positions, scores, hits) -> None:
         """No keyword phrase matched: count words that belong to one topic only."""
         found: dict[str, set[str]] = defaultdict(set)
         for w in positions:
@@ -614,6 +619,7 @@ class IntentMatcher:
         for intent, ws in found.items():
             if len(ws) >= EVIDENCE_MIN:
                 scores[intent] = max(scores.get(intent, 0.0), THRESHOLD + len(ws))
+                hits[intent].append("(evidence: " + " ".join(sorted(ws)) + ")")
 
     def _decide(self, scores: dict[str, float]) -> str:
         if scores.get(EMERGENCY, 0.0) >= THRESHOLD:
