@@ -24,9 +24,10 @@ FLOORS = {"intents_conversation.tsv": 0.96, "intents_conversation2.tsv": 0.95, "
           # its writer filed Malaysian domestic work under fake_offer (the content: recruiter)
           "intents_conversation12.tsv": 0.95,
           "intents_conversation13.tsv": 0.95, "intents_conversation14.tsv": 0.95,
-          "intents_conversation15.tsv": 0.95, "intents_conversation16.tsv": 0.93}
+          "intents_conversation15.tsv": 0.95, "intents_conversation16.tsv": 0.93,
+          "intents_conversation17.tsv": 0.88}
 # false alarms allowed, as a share of the non-emergency messages
-ALARMS: dict[str, float] = {}
+ALARMS: dict[str, float] = {"intents_conversation17.tsv": 0.065}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

@@ -29,7 +29,11 @@ MIN_SHARED = 2  # meaningful words the message and the question must share
 # "aku butuh bantuan, hubungi siapa ya", "mau minta tolong, lapornya kemana": the help topic, not one of its answers
 ASKING_FOR_HELP = frozenset(
     "butuh perlu minta bantuan bantu tolong help need please hubungi kontak lapor lapornya melapor kemana siapa "
-    "dapat dapet cara caranya masalah contact report where who get problem trouble".split()
+    "dapat dapet cara caranya masalah contact report where who get problem trouble "
+    # whom to reach ("minta nomor kbri dong", "aku mau minta bantuan kedutaan") and what about
+    # ("mau lapor kasus perdagangan orang"): still the help topic's own question
+    "nomor nomer number kbri kjri kedutaan embassy konsulat consulate hotline kemlu "
+    "kasus case tppo perdagangan orang trafficking".split()
 )
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(

@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from bot.engine import callbacks as cb
 from bot.engine.about import render_sources
-from bot.engine.answers import ON_ITS_OWN, AnswerIndex
+from bot.engine.answers import ON_ITS_OWN, QUESTION_FILLER, AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.commands import Command
 from bot.engine.contacts import EMBASSY, ContactBook
@@ -350,6 +350,8 @@ class Engine:
             return self._followup(t, ctx)
         if ctx is None and self._asks_about_last(m) and m.intent != "followup":
             return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
+        if ctx is None and self._asks_for_verdict(t, m):
+            return self._nothing_to_follow(t)  # "jadi agennya resmi ga?" at the guided check's third question
 
         claimed = self._claimed_by_tool(t, deferring=False)  # "cek PT Maju Jaya": that tool
         if claimed:
@@ -430,7 +432,7 @@ class Engine:
             s.leave_tool()
             s.leave_module()
             return [self._menu(t)]
-        if m.intent == "followup":
+        if m.intent == "followup" and (ctx is not None or not self._about_something_else(m)):
             if ctx is not None and not (m.country and m.country != s.country):  # "jepang gimana?" after Korea: Japan
                 return self._followup(t, ctx)
             if m.country and len(said.words) <= 3:  # "jepang gimana?", "kalau laos?": that country
@@ -468,11 +470,14 @@ class Engine:
         if self.short_answers.kind_of(said.words) in ("yes", "no", "unknown"):
             if s.tool and s.options:  # "iya" to "who offered you this job?": ask again, keep the place
                 return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
+            node = self._current_node(s)
+            if node is not None and "quiz" in node and s.options:  # "iya" to a quiz question with no yes or no
+                return self._ask_again(t, t._("Please choose one of the answers below."), f"node:{s.module}:{s.node}")
             # "iya", "ga tau" with no question pending: no "I did not understand"
             return [Reply(t._("All right. Tell me a little more, or choose a topic below."),
                           self.conversation.topic_rows(t), "small:short")]
-        if m.intent != UNKNOWN and m.intent in self.content.intents:  # a content-only intent
-            return [self._menu(t)]
+        if m.intent not in (UNKNOWN, "followup") and m.intent in self.content.intents:  # a content-only intent
+            return [self._menu(t)]  # ("resep seblak gimana", a follow-up word about something else, is not understood)
         suggested = self._suggestions(t, m) if m.intent == UNKNOWN else None
         if suggested:
             return suggested
@@ -630,6 +635,25 @@ class Engine:
         """The message opens with a tool's phrase and does not ask how ("mau ngecek sponsor saya
         resmi atau bukan"): the person asks for the check itself, not how checking is done."""
         return m.intent in self.tools and m.score >= CONFIDENT + EXACT_EARLY_BONUS and not HOW_CUES & set(m.words)
+
+    def _about_something_else(self, m: Match) -> bool:
+        """"resep seblak gimana" with nothing to follow: one word of a follow-up among words the bot
+        knows nothing of asks about something else. (Right after a result, the follow-up is the
+        kinder guess: "kumaha atuh?" is one.)"""
+        said = {w for h in m.hits.get("followup", []) for w in h.split()}
+        if len(said - QUESTION_FILLER) > 1:
+            return False  # a follow-up phrase ("kalo agennya ngotot bilang resmi?"), not one word of it
+        return any(len(w) >= 4 and w not in said and not w.isdigit() and not self.matcher.knows(w) for w in m.words)
+
+    def _asks_for_verdict(self, t: Turn, m: Match) -> bool:
+        """In the middle of a tool's questions, a short question about what it is deciding ("jadi
+        agennya resmi ga?", "amankah agen ini?", "so is it legit?"): its answer is the verdict,
+        which comes once the questions are answered, not an answer that shares the words."""
+        s = t.session
+        if not (s.tool and s.options) or m.country or len(m.words) > FOLLOWUP_WORDS:
+            return False
+        verdict = any(w.removesuffix("nya").removesuffix("kah") in VERDICT_WORDS for w in m.words)
+        return verdict and (m.scores.get("followup", 0.0) >= THRESHOLD or _refers_back(m.words) or _asks(m.words, t.said.text))
 
     def _asks_about_last(self, m: Match) -> bool:
         """A follow-up phrase that says more than any topic word in a short message: "is it safe
@@ -1307,6 +1331,9 @@ SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did
 OVER_A_REQUEST = 0.75  # agreement a direct answer needs over a small-talk phrase (above)
 LANGUAGE_NAMED = frozenset("bahasa language basa boso english inggris".split())  # a request for a language, not a place
 FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
+# what a check decides: asked in the middle of its questions, the question waits for its verdict
+VERDICT_WORDS = frozenset("aman resmi legal ilegal bodong penipu penipuan bahaya terdaftar berizin "
+                          "safe legit official licensed legal registered real scam fake".split())
 GOES_ON = frozenset("tapi tp tpi but kalau kalo klo kl if even terus trus lalu then emang memang jadi so and dan".split())
 BACK_PRONOUNS = frozenset("dia doi beliau he she they her his him them itu tersebut".split())
 CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes on from the last answer

@@ -114,6 +114,11 @@ class ExampleModel:
             c: self.prior[c] + (n * self.unseen[c] + sums[i]) / norm for i, c in enumerate(self.intents)
         }
 
+    def seen_with(self, word: str) -> set[str]:
+        """The intents whose examples have this word as it is."""
+        ids, _ = self.delta.get("w:" + word, ((), ()))
+        return {self.intents[i] for i in ids}
+
     def margin(self, text: str, intent: str, words: list[str] | None = None) -> float:
         """How much more likely `intent` is than the best other intent (log scale; >0: it wins)."""
         s = self.scores(text, words)

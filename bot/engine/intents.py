@@ -78,6 +78,7 @@ NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help no
 WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: their words together, in order
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
+SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 MENU_PHRASE_MAX_WORDS = 10  # "kamu bisa bantu apa aja?" asks about the bot; a long story does not
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
@@ -466,6 +467,13 @@ class IntentMatcher:
         return {lang: frozenset(w for p in raw.get(lang, []) for w in tokens(str(p), self.table))
                 for lang in languages if raw.get(lang)}
 
+    def knows(self, word: str) -> bool:
+        """Does the word belong to what the bot speaks of: a keyword (or another form of one, or a
+        typo of one), a country, or a word of the examples of any intent but "unknown"?"""
+        if self._similar(word) or word in self.country_by_word:
+            return True
+        return self.examples is not None and bool(self.examples.seen_with(word) - {UNKNOWN})
+
     def speaks_of_someone(self, words: list[str]) -> bool:
         """The writer or someone close ("saya", "my", "anak saya"): a story, not a pasted ad."""
         return self._has(self.family, words) or self._has(self.not_now.get("personal", []), words)
@@ -498,6 +506,9 @@ class IntentMatcher:
         if only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words):
             return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
         family = self._has(self.family, words)
+        personal = family or self._has(nn.get("personal", []), words)
+        if self._has(nn.get("news", []), words) and not personal:
+            return True  # "ada berita wni disekap lagi di myanmar": a report, whatever "lagi di" says
         still = self._has(nn.get("still", []), words)
         if still:
             return False
@@ -508,11 +519,21 @@ class IntentMatcher:
             #              "kalau nanti aku disekap gimana?"
         if self._has(nn.get("fiction", []), words) and not family:
             return True
-        personal = family or self._has(nn.get("personal", []), words)
-        if (self._has(nn.get("news", []), words) or self._has(nn.get("question", []), words)) and not personal:
+        if self._has(nn.get("question", []), words) and not personal:
             return True
-        if self._has(nn.get("over", []), words) and not still:
+        if self._has(nn.get("over", []), words) and not self._danger_since(words, hits_words):
             return True
+        return False
+
+    @staticmethod
+    def _danger_since(words: list[str], hits_words: set[str] | None) -> bool:
+        """"berangkat bulan lalu, sekarang dikurung": a time in the past that starts the story, and
+        danger words right after "sekarang"/"now" (within a few words): the danger is now."""
+        if not hits_words:
+            return False
+        for i, w in enumerate(words):
+            if w in SINCE_NOW and any(v in hits_words for v in words[i + 1 : i + 5]):
+                return True
         return False
 
     @staticmethod
