@@ -41,6 +41,11 @@ class EmergencyDesk:
         """Does the message say the person in danger is someone close ("anak saya disekap")?"""
         return _has_phrase(words, self.family_phrases)
 
+    def reports_for_someone(self, words: list[str]) -> bool:
+        """"saya di rumah, melapor untuk kakak saya", "i'm reporting for him from home": the writer is
+        someone close, not the one in danger ("apa nanti anak saya dihukum?" asks something else)."""
+        return _has_phrase(words, REPORTING_FOR)
+
     def in_indonesia(self, words: list[str], family: bool = False) -> bool:
         """Does the message place the person in Indonesia ("di penampungan PT di bekasi")? From a
         family member, only a place does ("adik sy disekap di batam"): "kami di kampung" or "di
@@ -133,6 +138,11 @@ class EmergencyDesk:
     def sos_row(self, t: Turn) -> list[Button]:
         return [Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]
 
+
+# a writer who reports for someone else, or writes from home (emergency.yaml's family words aside)
+REPORTING_FOR = [tuple(p.split()) for p in (
+    "melapor untuk", "lapor untuk", "melaporkan untuk", "saya di rumah", "aku di rumah", "dari rumah",
+    "reporting for", "report for", "i am at home", "i m at home", "from home")]
 
 # "in Indonesia" words that say where a family member writing is, not where the one in danger is
 WRITER_PLACES = frozenset({("di", "kampung"), ("di", "indonesia"), ("di", "indo"), ("masih", "di", "indonesia")})

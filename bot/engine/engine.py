@@ -571,6 +571,9 @@ class Engine:
         if s.reporter != "family" and s.location != "indonesia" and self.desk.in_indonesia(t.said.words) and not m.country:
             s.location = "indonesia"  # "alamatnya di bekasi": the police (110) are the ones to call
             return self.desk.first(t, family=False)
+        if (self.desk.reports_for_someone(t.said.words) and not m.country
+                and (m.intent in ("help", "followup", UNKNOWN) or m.guessed())):
+            return self._sos_on_top(t, self.desk.for_family(t))  # "saya di rumah, melapor untuk kakak saya"
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = dataclasses.replace(m, intent=UNKNOWN)
@@ -586,14 +589,17 @@ class Engine:
                 replies = self.desk.first(t, family=False)
             else:
                 replies = self.conversation.followup(t, Context("emergency", s.turn))
-        top = replies[0]
-        text = top.text
         number = self.desk.number("kemlu_pwni")
         if danger_again and number not in "\n".join(r.text for r in replies):
-            text = self.desk.reminder(t) + "\n\n" + text  # a new danger phrase: the number again, in one line
+            # a new danger phrase: the number again, in one line
+            replies[0] = Reply(self.desk.reminder(t) + "\n\n" + replies[0].text, replies[0].buttons, replies[0].source)
+        return self._sos_on_top(t, replies)
+
+    def _sos_on_top(self, t: Turn, replies: list[Reply]) -> list[Reply]:
+        """The 🆘 button first under the first reply (once)."""
+        top = replies[0]
         sos = self.desk.sos_row(t)
-        rows = [row for row in top.buttons if row != sos]
-        replies[0] = Reply(text, [sos] + rows, top.source)
+        replies[0] = Reply(top.text, [sos] + [row for row in top.buttons if row != sos], top.source)
         return replies
 
     def _asked_rule(self, t: Turn, m: Match) -> list[Reply] | None:
@@ -674,13 +680,18 @@ class Engine:
         """A question about the last result: follow-up words, and no new topic of its own. Right
         after a check, a short question about the agent or the offer ("kalau agennya bilang
         resmi?") is about that result too."""
+        checked = ctx.kind in ("offer", "recruiter_check", "registry")
+        if (checked and m.words and m.words[0] in GOES_ON and not m.country and len(m.words) <= CONTINUATION_WORDS
+                and m.intent in ("fake_offer", "recruiter", UNKNOWN)):
+            best = self.answers.best(m)  # "tapi dia bilang semuanya gratis kok", "but the agent says it's free"
+            if best is None or best.score < ON_ITS_OWN:
+                return True
         if m.scores.get("followup", 0.0) < THRESHOLD or m.country or len(m.words) > 12:
             return False
         if m.intent in SMALL_TALK and m.intent != "followup":  # "thank you so much": thanks, not "so?"
             return m.scores["followup"] > m.scores.get(m.intent, 0.0)
         if m.intent in ("followup", UNKNOWN) or m.intent in GENERIC_INTENTS or self._asks_about_last(m):
             return True
-        checked = ctx.kind in ("offer", "recruiter_check", "registry")
         if not (checked and m.intent in ("fake_offer", "recruiter") and len(m.words) <= 10):
             return False
         if m.scores["followup"] >= m.scores.get(m.intent, 0.0):

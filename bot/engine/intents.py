@@ -68,7 +68,7 @@ PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we 
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an m am is are was were be mau".split())
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
-LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹")  # "mati aku bulan ini 😂": a joke, like "wkwk"
+LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅")  # "mati aku bulan ini 😂": a joke, like "wkwk"
 # A fear ("takut") of what may happen if the writer makes a choice ("kalau daftar", "if I go"), with
 # no word of now: not danger now
 FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry fear".split())
@@ -78,6 +78,7 @@ NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help no
 WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: their words together, in order
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
+ABLE = frozenset({"bisa", "can", "could", "able"})
 SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 MENU_PHRASE_MAX_WORDS = 10  # "kamu bisa bantu apa aja?" asks about the bot; a long story does not
@@ -503,6 +504,8 @@ class IntentMatcher:
             return False
         if self._other_sense(words, hits_words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
+        if self._denied(words, hits_words):
+            return True  # "majikannya suka marah2 tapi ga mukul": the danger word said not to happen
         if only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words):
             return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
         family = self._has(self.family, words)
@@ -524,6 +527,18 @@ class IntentMatcher:
         if self._has(nn.get("over", []), words) and not self._danger_since(words, hits_words):
             return True
         return False
+
+    @staticmethod
+    def _denied(words: list[str], hits_words: set[str] | None) -> bool:
+        """Every danger word that spoke comes right after "ga"/"tidak"/"not" ("ga mukul", "not
+        locked"); the negations that belong to a danger phrase ("tidak bisa keluar") do not count."""
+        if not hits_words or hits_words & NEGATIONS:
+            return False  # "cant leave", "no food": the negation is the danger
+        spoken = {w for w in hits_words if w not in ABLE}
+        if not spoken:
+            return False
+        at = [i for i, w in enumerate(words) if w in spoken]
+        return bool(at) and {words[i] for i in at} == spoken and all(i > 0 and words[i - 1] in NEGATIONS for i in at)
 
     @staticmethod
     def _danger_since(words: list[str], hits_words: set[str] | None) -> bool:
@@ -551,6 +566,8 @@ class IntentMatcher:
         """Every danger word that spoke has everyday senses, and one of them sits beside words of
         such a sense ("dijual murah", "data aku dijual", "persib dihajar"): within a few words,
         so "ilang kontak sejak pagi ... aku mau dijual" still alarms."""
+        # "ga bisa" carries no sense of its own: "kejebak di warung ga bisa pulang" turns on "kejebak" and "pulang"
+        hits_words = {w for w in hits_words or () if w not in NEGATIONS and w not in ABLE}
         if not hits_words or not all(stems(w) & self.ambiguous for w in hits_words):
             return False
         roots = set().union(*(stems(w) for w in hits_words))

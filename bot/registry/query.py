@@ -25,7 +25,7 @@ _WORD = re.compile(r"[0-9a-z][0-9a-z.&-]*")
 # Chat words around a name (Indonesian, slang, English). Stripped only at the edges of the name.
 FILLERS = frozenset(
     """
-    cek check periksa tolong mohon coba bantu cari carikan lihat liat tanya nanya
+    cek check periksa tolong mohon coba bantu cari carikan lihat liat tanya nanya look up search find verify
     apakah apa apkah apkh apa2 gimana gmn bagaimana gimana2 benarkah benar bener beneran
     is are was does do the a an this that it please pls plz can could you me i my our
     ini itu tuh nih ya yah yaa ok oke kah dong deh sih kak min admin gan sis bro bang mas mbak
@@ -67,7 +67,7 @@ ASKS = frozenset(
     """
     cek check periksa apakah apa apkah apkh benarkah beneran resmi legal legit terdaftar berizin
     izin ijin asli official licensed registered licence license bodong palsu penipu fake scam is
-    are does tolong cari carikan tanya nanya p3mi sip3mi
+    are does tolong cari carikan tanya nanya p3mi sip3mi look search find verify
     """.split()
 )
 
