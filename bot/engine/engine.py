@@ -352,6 +352,8 @@ class Engine:
             return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
         if ctx is None and self._asks_for_verdict(t, m):
             return self._nothing_to_follow(t)  # "jadi agennya resmi ga?" at the guided check's third question
+        if ctx is None and s.tool and s.options and self._adds_to_check(m):  # "tapi dia bilang gratis" at its second
+            return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
 
         claimed = self._claimed_by_tool(t, deferring=False)  # "cek PT Maju Jaya": that tool
         if claimed:
@@ -651,6 +653,15 @@ class Engine:
             return False  # a follow-up phrase ("kalo agennya ngotot bilang resmi?"), not one word of it
         return any(len(w) >= 4 and w not in said and not w.isdigit() and not self.matcher.knows(w) for w in m.words)
 
+    def _adds_to_check(self, m: Match) -> bool:
+        """A short message that goes on from a check with a detail of the same offer or agent ("tapi
+        dia bilang semuanya gratis kok", "but the agent says it's free, they cut it from my salary
+        later"), with no question that has an answer of its own."""
+        if not _refers_back(m.words) or m.country or len(m.words) > DETAIL_WORDS or m.intent not in ("fake_offer", "recruiter", UNKNOWN):
+            return False
+        best = self.answers.best(m)
+        return best is None or best.score < ON_ITS_OWN
+
     def _asks_for_verdict(self, t: Turn, m: Match) -> bool:
         """In the middle of a tool's questions, a short question about what it is deciding ("jadi
         agennya resmi ga?", "amankah agen ini?", "so is it legit?"): its answer is the verdict,
@@ -681,11 +692,8 @@ class Engine:
         after a check, a short question about the agent or the offer ("kalau agennya bilang
         resmi?") is about that result too."""
         checked = ctx.kind in ("offer", "recruiter_check", "registry")
-        if (checked and m.words and m.words[0] in GOES_ON and not m.country and len(m.words) <= CONTINUATION_WORDS
-                and m.intent in ("fake_offer", "recruiter", UNKNOWN)):
-            best = self.answers.best(m)  # "tapi dia bilang semuanya gratis kok", "but the agent says it's free"
-            if best is None or best.score < ON_ITS_OWN:
-                return True
+        if checked and self._adds_to_check(m):
+            return True  # "tapi dia bilang semuanya gratis kok", "he says he has a big office in jakarta"
         if m.scores.get("followup", 0.0) < THRESHOLD or m.country or len(m.words) > 12:
             return False
         if m.intent in SMALL_TALK and m.intent != "followup":  # "thank you so much": thanks, not "so?"
@@ -1347,6 +1355,7 @@ VERDICT_WORDS = frozenset("aman resmi legal ilegal bodong penipu penipuan bahaya
                           "safe legit official licensed legal registered real scam fake".split())
 GOES_ON = frozenset("tapi tp tpi but kalau kalo klo kl if even terus trus lalu then emang memang jadi so and dan".split())
 BACK_PRONOUNS = frozenset("dia doi beliau he she they her his him them itu tersebut".split())
+DETAIL_WORDS = 15  # "but the agent says it's free, they cut it from my salary later" adds to the check just made
 CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes on from the last answer
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
