@@ -531,12 +531,34 @@ class Engine:
             if right is not None:
                 return self._answer_quiz(t, s.module, s.node, node, right, unsure=True)
         data = self.short_answers.pick(said.words, s.options, m.country)
+        if data is None and s.module and s.options and not s.tool:
+            return self._answered_ahead(t, m)
         if data is None:
             return None
         if m.country:
             s.country = m.country
         replies, _ = self._button(t, data)
         return replies
+
+    def _answered_ahead(self, t: Turn, m: Match) -> list[Reply] | None:
+        """"untuk anak saya" at "where are you now?": the answer to the topic's next question (who
+        the help is for). The screen the topic's first button with that answer leads to comes
+        next (for family: which country they are in), as if both had been tapped."""
+        s = t.session
+        kind = self.short_answers.kind_of(t.said.words)
+        if not kind or ":" not in kind or any(k == kind for _, k, _ in s.options):
+            return None
+        key, _, value = kind.partition(":")
+        if key not in SETTABLE:
+            return None
+        for node in self.content.modules[s.module]["nodes"].values():
+            for b in node.get("buttons", []):
+                if (b.get("set") or {}).get(key) == value and b.get("goto"):
+                    setattr(s, key, value)
+                    if m.country:
+                        s.country = m.country
+                    return self._show_node(t, s.module, b["goto"])
+        return None
 
     def _options(self, reply: Reply) -> list[list[str]]:
         """The last reply's buttons as options for a typed answer: [data, kind, label]."""
@@ -657,7 +679,8 @@ class Engine:
         """A short message that goes on from a check with a detail of the same offer or agent ("tapi
         dia bilang semuanya gratis kok", "but the agent says it's free, they cut it from my salary
         later"), with no question that has an answer of its own."""
-        if not _refers_back(m.words) or m.country or len(m.words) > DETAIL_WORDS or m.intent not in ("fake_offer", "recruiter", UNKNOWN):
+        if (not _refers_back(m.words) or m.country or len(m.words) > DETAIL_WORDS
+                or not (m.intent in ("fake_offer", "recruiter", UNKNOWN) or m.guessed())):
             return False
         best = self.answers.best(m)
         return best is None or best.score < ON_ITS_OWN
@@ -1353,7 +1376,7 @@ FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something o
 # what a check decides: asked in the middle of its questions, the question waits for its verdict
 VERDICT_WORDS = frozenset("aman resmi legal ilegal bodong penipu penipuan bahaya terdaftar berizin "
                           "safe legit official licensed legal registered real scam fake".split())
-GOES_ON = frozenset("tapi tp tpi but kalau kalo klo kl if even terus trus lalu then emang memang jadi so and dan".split())
+GOES_ON = frozenset("tapi tp tpi but kalau kalo klo kl if even terus trus lalu then emang memang jadi so and dan lha lho".split())
 BACK_PRONOUNS = frozenset("dia doi beliau he she they her his him them itu tersebut".split())
 DETAIL_WORDS = 15  # "but the agent says it's free, they cut it from my salary later" adds to the check just made
 CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes on from the last answer

@@ -506,7 +506,8 @@ class IntentMatcher:
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
             return True  # "majikannya suka marah2 tapi ga mukul": the danger word said not to happen
-        if only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words):
+        if (only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words)
+                and not self._danger_since(words, hits_words)):  # "katanya ... kerja, sekarang hp nya dipegang orang"
             return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
         family = self._has(self.family, words)
         personal = family or self._has(nn.get("personal", []), words)
@@ -547,7 +548,9 @@ class IntentMatcher:
         if not hits_words:
             return False
         for i, w in enumerate(words):
-            if w in SINCE_NOW and any(v in hits_words for v in words[i + 1 : i + 5]):
+            # danger words right after it, and none before it ("udah pulang ..., skrg susah tidur" is not "susah pulang")
+            if (w in SINCE_NOW and any(v in hits_words for v in words[i + 1 : i + 5])
+                    and not any(v in hits_words for v in words[:i])):
                 return True
         return False
 
