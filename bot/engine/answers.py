@@ -162,12 +162,13 @@ class AnswerIndex:
         said = _topic_words(m)
         return any(said & self._words_of(x) for x in texts)
 
-    def closest_part(self, parts: list[str], m: Match) -> int:
+    def closest_part(self, parts: list[str], m: Match) -> int | None:
         """Which part (paragraph) of an answer speaks most of what the message says: asked again
         about the same answer ("kalo udah pulang ke indo gimana?" after the one on unpaid wages),
-        that part is shown rather than the whole answer once more. The first on a tie or none."""
+        that part is shown rather than the whole answer once more. The first on a tie; None when
+        no part shares a word with the message (the follow-up's own next steps then)."""
         said = _topic_words(m)
-        best, best_n = 0, 0
+        best, best_n = None, 0
         for i, part in enumerate(parts):
             n = len(said & self._words_of(part))
             if n > best_n:

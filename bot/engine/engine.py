@@ -412,7 +412,7 @@ class Engine:
                 s.country = m.country
             return self._enter_tool(t, m.intent)
         if goes_on:
-            return self._followup(t, ctx)  # "tapi katanya uangnya buat tiket" after the answer on fees
+            return self._followup(t, ctx, m)  # "tapi katanya uangnya buat tiket" after the answer on fees: its part that fits
         named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
         if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
             return self._contacts_reply(t, named)

@@ -78,6 +78,9 @@ NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help no
 WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: their words together, in order
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
+PAPERS = frozenset("kontrak contract perjanjian agreement dokumen document documents surat formulir form paper papers".split())
+OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
+ASKS_SAFE = frozenset("aman safe legit resmi".split())
 ABLE = frozenset({"bisa", "can", "could", "able"})
 SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
@@ -398,6 +401,9 @@ class IntentMatcher:
                 and not (LANGUAGE_CUES - {"bahasa", "language", "ngerti", "mengerti", "paham", "understand"}) & set(words)):
             for k in (LANGUAGE, LANGUAGE_OTHER):  # "kontrak saya bahasa arab semua ga ngerti": the contract
                 scores.pop(k, None)
+        if any(w.removesuffix("nya") in PAPERS for w in words):
+            for k in (LANGUAGE, LANGUAGE_OTHER):  # "the contract is all in Arabic", "kontraknya pake bahasa arab": a paper's language
+                scores.pop(k, None)
         if "delete" in scores and PASSIVE_DELETED & set(words) and not DELETE_ASKED & set(words):
             scores.pop("delete")  # "bukti chatnya udah kehapus": something was lost, not a request to delete
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
@@ -562,6 +568,8 @@ class IntentMatcher:
         ws = set(words)
         if not ws & FEAR_WORDS or ws & NOW_WORDS:
             return False
+        if ws & OFFER_WORDS and ws & (QUESTION_CUES | ASKS_SAFE):
+            return True  # "takut dijual ke tempat karaoke, lowongan pelayan resto ... ini aman ga": a question about an offer
         # the condition is a choice of the writer's ("kalau daftar", "if I go"), not a threat ("if I don't pay him")
         return any(w in CONDITIONAL_WORDS and set(words[i + 1 : i + 3]) & CHOICE_WORDS for i, w in enumerate(words))
 
