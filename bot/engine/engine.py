@@ -412,6 +412,8 @@ class Engine:
                 s.country = m.country
             return self._enter_tool(t, m.intent)
         if goes_on:
+            if m.country:
+                s.country = m.country
             return self._followup(t, ctx, m)  # "tapi katanya uangnya buat tiket" after the answer on fees: its part that fits
         named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
         if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
@@ -736,13 +738,16 @@ class Engine:
         have payslips"): the answer's point again and its ways on, not the start of the topic's
         lesson or "I did not understand". A place, another answer that fits well, a tool's
         phrase or any request of its own (thanks, delete, ...) is not a continuation."""
-        if ctx.kind not in ("answer", "departing") or m.country or len(m.words) > CONTINUATION_WORDS:
+        if ctx.kind not in ("answer", "departing") or len(m.words) > CONTINUATION_WORDS:
             return False
+        if m.country and not (ctx.kind == "answer" and m.words and m.words[0] in GOES_ON and len(m.words) <= FOLLOWUP_WORDS
+                              and self.conversation._answer_module_intent(ctx.ref) != "help"):
+            return False  # a place is its contacts; but "and in laos?" after the answer on CS jobs abroad asks it there
         guessed = m.hits.get(m.intent) == ["(examples)"]  # only a likeness: "should i keep a copy of it?" read as leaving
         if m.intent not in (UNKNOWN, "followup") and not guessed and (ctx.kind == "departing" or m.intent not in self.intent_modules):
             return False  # "cek perekrut" (a tool's intent), thanks, a request: their own answers
         back = _refers_back(m.words)
-        if self._named_contacts(m.words) or (m.intent == "help" and country_known and not back):
+        if self._named_contacts(m.words) or (m.intent == "help" and country_known and not back and CONTACT_ASKS & set(m.words)):
             return False  # "nomor kbri nya ada?", "kemana saya harus lapor?" with the country known: its contacts
         if best is None:
             return True
@@ -1373,6 +1378,9 @@ SUGGEST_FROM = 0.45  # agreement (0..1) from which a question is offered as "did
 OVER_A_REQUEST = 0.75  # agreement a direct answer needs over a small-talk phrase (above)
 LANGUAGE_NAMED = frozenset("bahasa language basa boso english inggris".split())  # a request for a language, not a place
 FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something of their own
+# words that ask whom to reach: with the country known, its contacts rather than the last answer again
+CONTACT_ASKS = frozenset("kemana mana siapa hubungi kontak lapor melapor lapornya nomor nomer telepon telpon "
+                         "where who contact report number call phone embassy kbri kjri kedutaan".split())
 # what a check decides: asked in the middle of its questions, the question waits for its verdict
 VERDICT_WORDS = frozenset("aman resmi legal ilegal bodong penipu penipuan bahaya terdaftar berizin "
                           "safe legit official licensed legal registered real scam fake".split())
@@ -1444,7 +1452,7 @@ def _looks_like_nonsense(words: list[str]) -> bool:
         if w.isdigit():
             return False
         if not _VOWELS & set(w):
-            return len(w) >= 3
+            return len(w) >= 3 or (len(w) == 2 and w[0] == w[1])  # "zzzz" and "qqq" arrive squashed to "zz", "qq"
         run = best = 0
         for ch in w:
             run = 0 if ch in _VOWELS else run + 1

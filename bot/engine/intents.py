@@ -433,7 +433,8 @@ class IntentMatcher:
         em_hits = hits.get(EMERGENCY, [])
         only_combos = bool(em_hits) and all(h.startswith("(combo") for h in em_hits)
         laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
-        if intent == EMERGENCY and (laughing or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos)):
+        if intent == EMERGENCY and (laughing or self._data_sense(words, hits, em_hits)
+                                    or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos)):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -534,6 +535,30 @@ class IntentMatcher:
         if self._has(nn.get("over", []), words) and not self._danger_since(words, hits_words):
             return True
         return False
+
+    def _data_sense(self, words: list[str], hits: dict[str, list[str]], em_hits: list[str]) -> bool:
+        """"is my data sold to other company", "data kami dijual ke perusahaan lain": a privacy
+        phrase in the message (in order, at most one word between its words) holds the danger
+        word ("data sold"), and every danger phrase or combination that spoke turns on such a word."""
+        if not em_hits or any(h == "(examples)" for h in em_hits):
+            return False
+        held: set[str] = set()
+        covered: set[int] = set()
+        for h in hits.get("privacy", []):
+            p = h.split()
+            at = _in_order(p, words, gap=1) if len(p) > 1 else None
+            if at:
+                held.update(r for w in p for r in stems(w))
+                covered.update(at)
+        if not held:
+            return False
+        if any(stems(w) & held & self.ambiguous for i, w in enumerate(words) if i not in covered):
+            return False  # "data saya dijual, saya juga dijual ke perusahaan lain": the word again, of a person
+        for h in em_hits:
+            ws = h.strip("()").removeprefix("combo: ").split()
+            if not any(stems(w) & held and stems(w) & self.ambiguous for w in ws):
+                return False
+        return True
 
     @staticmethod
     def _denied(words: list[str], hits_words: set[str] | None) -> bool:
@@ -706,6 +731,23 @@ class IntentMatcher:
 
     def is_emergency(self, text: str) -> bool:
         return self.analyse(text).intent == EMERGENCY
+
+
+def _in_order(phrase: list[str], words: list[str], gap: int = 0) -> list[int] | None:
+    """Where the phrase's words are in the message, in this order with at most `gap` words
+    between each (the first such place), or None."""
+    for start, w in enumerate(words):
+        if w != phrase[0]:
+            continue
+        at = [start]
+        for p in phrase[1:]:
+            nxt = next((k for k in range(at[-1] + 1, min(len(words), at[-1] + 2 + gap)) if words[k] == p), None)
+            if nxt is None:
+                break
+            at.append(nxt)
+        if len(at) == len(phrase):
+            return at
+    return None
 
 
 def _margin(scores: dict[str, float], intent: str) -> float:

@@ -60,6 +60,7 @@ NOT_A_NAME = frozenset(
     minta meminta bilang ngomong nyuruh menyuruh suruh janji janjiin nawarin menawarkan kasih ngasih
     memberi harus wajib nahan menahan pegang megang simpan nyimpen ambil ngambil potong motong
     said says asked asks wants told tells took keeps holds promised
+    apa mana yang yg which what
     """.split()
 )
 # Words that show the person is asking about the company (with "?").
@@ -120,6 +121,10 @@ def name_in(text: str) -> str | None:
     if not (asking or only_name):
         return None
     form = "PT" if m.group(0).startswith("p") else "CV"
+    if name_words and name_words[0].strip(".-") in ("pt", "cv") and len(name_words) > 1:
+        # "PT nya namanya PT Bintang Timur": the second marker starts the name, and says its form
+        form = name_words[0].strip(".-").upper()
+        name_words = name_words[1:]
     return (form + " " + " ".join(_title(w) for w in name_words))[:MAX_NAME_CHARS]
 
 
