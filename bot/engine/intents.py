@@ -525,7 +525,10 @@ class IntentMatcher:
             return False
         if self._feared(words):
             return True  # "saya takut disiksa majikan kalau jadi ART di malaysia"
-        if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical", "hearsay")):
+        danger = {w for w in hits_words or () if w not in self.country_by_word}  # "di kamboja, sy ..." is not "... me"
+        if self._has(nn.get("hearsay", []), words) and not _done_to_writer(words, danger):
+            return True  # "i heard there are people locked up in myanmar", not "i heard the boss: they will sell me"
+        if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical")):
             return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?";
             #              "kalau nanti aku disekap gimana?"
         if self._has(nn.get("fiction", []), words) and not family:
@@ -599,21 +602,24 @@ class IntentMatcher:
         return any(w in CONDITIONAL_WORDS and set(words[i + 1 : i + 3]) & CHOICE_WORDS for i, w in enumerate(words))
 
     def _other_sense(self, words: list[str], hits_words: set[str] | None) -> bool:
-        """Every danger word that spoke has everyday senses, and one of them sits beside words of
-        such a sense ("dijual murah", "data aku dijual", "persib dihajar"): within a few words,
-        so "ilang kontak sejak pagi ... aku mau dijual" still alarms."""
+        """Every danger word that spoke has everyday senses, and each sits beside words of such a
+        sense ("dijual murah", "data aku dijual", "persib dihajar"): within a few words, so
+        "ilang kontak sejak pagi ... aku mau dijual" still alarms, and so does "dibawa kabur
+        tetangga ..., barusan dia telpon nangis dikunci di ruko" (only "kabur" has its other sense)."""
         # "ga bisa" carries no sense of its own: "kejebak di warung ga bisa pulang" turns on "kejebak" and "pulang"
         hits_words = {w for w in hits_words or () if w not in NEGATIONS and w not in ABLE}
         if not hits_words or not all(stems(w) & self.ambiguous for w in hits_words):
             return False
         roots = set().union(*(stems(w) for w in hits_words))
         at = [i for i, w in enumerate(words) if stems(w) & roots]
+        spans = []
         for p in self.not_now.get("other_sense", []):
             k = len(p)
-            for i in range(len(words) - k + 1):
-                if tuple(words[i : i + k]) == p and any(i - OTHER_SENSE_NEAR <= j <= i + k - 1 + OTHER_SENSE_NEAR for j in at):
-                    return True
-        return False
+            if p[0] not in words:
+                continue
+            spans += [(i, i + k - 1) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
+        return bool(at) and bool(spans) and all(
+            any(a - OTHER_SENSE_NEAR <= j <= b + OTHER_SENSE_NEAR for a, b in spans) for j in at)
 
     def _emergency_hit_words(self, hits: list[str]) -> set[str] | None:
         """The words of the emergency keywords and combos that matched, people ("saya", "me")
@@ -718,7 +724,8 @@ class IntentMatcher:
         for i in seen:
             code, words = self.country_keywords[i]
             s, _, _ = self._match_phrase(words, positions)
-            if s > best_score and s >= 85.0:
+            # a place is named as it is or mistyped, never in another form: "menang" (won) is not "Penang"
+            if s > best_score and s >= 85.0 and s != STEM_SCORE:
                 best, best_score = code, s
         return best
 
@@ -731,6 +738,18 @@ class IntentMatcher:
 
     def is_emergency(self, text: str) -> bool:
         return self.analyse(text).intent == EMERGENCY
+
+
+WRITER_OBJECT = frozenset("me us saya aku kami sy gw".split())
+
+
+def _done_to_writer(words: list[str], hits_words: set[str] | None) -> bool:
+    """A danger word with the writer as its object ("sell me", "jual aku"): about the writer."""
+    if not hits_words:
+        return False
+    roots = {r for w in hits_words for r in stems(w)}
+    return any(stems(w) & roots and i + 1 < len(words) and words[i + 1] in WRITER_OBJECT
+               for i, w in enumerate(words))
 
 
 def _in_order(phrase: list[str], words: list[str], gap: int = 0) -> list[int] | None:
