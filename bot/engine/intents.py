@@ -81,6 +81,7 @@ DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete er
 PAPERS = frozenset("kontrak contract perjanjian agreement dokumen document documents surat formulir form paper papers".split())
 OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
 ASKS_SAFE = frozenset("aman safe legit resmi".split())
+SOS = "🆘"
 ABLE = frozenset({"bisa", "can", "could", "able"})
 SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
@@ -430,6 +431,11 @@ class IntentMatcher:
                 hits[EMERGENCY].append("(examples)")
                 scores[EMERGENCY] = THRESHOLD + margin
                 intent = EMERGENCY
+        if SOS in text and intent not in (EMERGENCY, SELF_HARM):
+            # "🆘🆘 tolong kami di perbatasan myanmar thailand": the sign for help, whatever topic the words have
+            hits[EMERGENCY].append("(🆘)")
+            scores[EMERGENCY] = max(scores.get(EMERGENCY, 0.0), THRESHOLD)
+            intent = EMERGENCY
         em_hits = hits.get(EMERGENCY, [])
         only_combos = bool(em_hits) and all(h.startswith("(combo") for h in em_hits)
         laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
