@@ -93,7 +93,7 @@ class Conversation:
         rows = [[Button(t.txt(b["label"]), cb.encode(AnswerButton(aid, i)))] for i, b in enumerate(buttons)]
         return rows + [[Button(t._("Menu"), cb.MENU)]]
 
-    def _answer_module_intent(self, aid: str | None) -> str | None:
+    def answer_module_intent(self, aid: str | None) -> str | None:
         entry = (getattr(self.content, "answers", None) or {}).get(aid or "")
         module = self.content.modules.get(entry.get("module", "")) if entry else None
         return module.get("intent") if module else None
@@ -124,7 +124,7 @@ class Conversation:
                 parts.append(t.txt(f["emergency"]["text"]))
             rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))
         elif ctx.kind == "answer" and ctx.ref in self.content.answers and (
-                part is not None or self._answer_module_intent(ctx.ref) != "help"):
+                part is not None or self.answer_module_intent(ctx.ref) != "help"):
             # "trus aku harus gimana?" after "is this CS job in Cambodia real?": that answer's
             # first point again (action first), and its own ways on; asked about the same answer
             # again, the part of it that fits

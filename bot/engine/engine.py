@@ -741,7 +741,7 @@ class Engine:
         if ctx.kind not in ("answer", "departing") or len(m.words) > CONTINUATION_WORDS:
             return False
         if m.country and not (ctx.kind == "answer" and m.words and m.words[0] in GOES_ON and len(m.words) <= FOLLOWUP_WORDS
-                              and self.conversation._answer_module_intent(ctx.ref) != "help"):
+                              and self.conversation.answer_module_intent(ctx.ref) != "help"):
             return False  # a place is its contacts; but "and in laos?" after the answer on CS jobs abroad asks it there
         guessed = m.hits.get(m.intent) == ["(examples)"]  # only a likeness: "should i keep a copy of it?" read as leaving
         if m.intent not in (UNKNOWN, "followup") and not guessed and (ctx.kind == "departing" or m.intent not in self.intent_modules):
@@ -1451,14 +1451,16 @@ def _looks_like_nonsense(words: list[str]) -> bool:
     def junk(w: str) -> bool:
         if w.isdigit():
             return False
+        if len(w) >= 2 and len(set(w)) == 1:
+            return True  # "zzzz", "qqq", "aaaa" (they arrive squashed to two letters)
         if not _VOWELS & set(w):
-            return len(w) >= 3 or (len(w) == 2 and w[0] == w[1])  # "zzzz" and "qqq" arrive squashed to "zz", "qq"
+            return len(w) >= 3
         run = best = 0
         for ch in w:
             run = 0 if ch in _VOWELS else run + 1
             best = max(best, run)
-        if w in ("blah", "bla", "blabla", "blablabla", "lorem", "ipsum") or (len(w) >= 2 and len(set(w)) == 1):
-            return True  # "zzz" reaches here as "zz" (repeated letters are squashed)
+        if w in ("blah", "bla", "blabla", "blablabla", "lorem", "ipsum"):
+            return True
         return (best >= 4 or ("q" in w and "qu" not in w)
                 or any(k in w for k in ("asd", "qwe", "zxc", "hjkl", "jkl", "sdfg", "poiu")))
     return bool(words) and all(junk(w) for w in words)
