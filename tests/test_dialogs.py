@@ -10,35 +10,10 @@ from tests.dialogs.runner import DIALOG_DIR, load_dir, play
 
 SCENARIOS = load_dir(DIALOG_DIR)
 HELDOUT = load_dir(DIALOG_DIR / "heldout")
-# the later held-out sets (each read once, then tuned on: README) are far from the 90% floor;
-# each is held where it stands
-HELDOUT4 = load_dir(DIALOG_DIR / "heldout4")
-HELDOUT5 = load_dir(DIALOG_DIR / "heldout5")
-HELDOUT6 = load_dir(DIALOG_DIR / "heldout6")
-# the seventh was written from the issue's own words on what follows an emergency (the earlier
-# writers expected the full emergency reply again, which the issue asks the bot not to do)
-HELDOUT7 = load_dir(DIALOG_DIR / "heldout7")
-HELDOUT8 = load_dir(DIALOG_DIR / "heldout8")
-HELDOUT9 = load_dir(DIALOG_DIR / "heldout9")
-HELDOUT10 = load_dir(DIALOG_DIR / "heldout10")
-HELDOUT11 = load_dir(DIALOG_DIR / "heldout11")
-HELDOUT12 = load_dir(DIALOG_DIR / "heldout12")
-HELDOUT13 = load_dir(DIALOG_DIR / "heldout13")
-HELDOUT14 = load_dir(DIALOG_DIR / "heldout14")
-HELDOUT15 = load_dir(DIALOG_DIR / "heldout15")
-HELDOUT16 = load_dir(DIALOG_DIR / "heldout16")
-HELDOUT17 = load_dir(DIALOG_DIR / "heldout17")
-HELDOUT18 = load_dir(DIALOG_DIR / "heldout18")
-HELDOUT19 = load_dir(DIALOG_DIR / "heldout19")
-HELDOUT20 = load_dir(DIALOG_DIR / "heldout20")
-HELDOUT21 = load_dir(DIALOG_DIR / "heldout21")
-HELDOUT22 = load_dir(DIALOG_DIR / "heldout22")
-HELDOUT23 = load_dir(DIALOG_DIR / "heldout23")
-LATER = {"4": HELDOUT4, "5": HELDOUT5, "6": HELDOUT6, "7": HELDOUT7, "8": HELDOUT8, "9": HELDOUT9, "10": HELDOUT10,
-         "11": HELDOUT11, "12": HELDOUT12, "13": HELDOUT13, "14": HELDOUT14, "15": HELDOUT15, "16": HELDOUT16,
-         "17": HELDOUT17, "18": HELDOUT18, "19": HELDOUT19,
-         "20": HELDOUT20, "21": HELDOUT21, "22": HELDOUT22,
-         "23": HELDOUT23}
+# the later held-out sets (each read once, then tuned on: README) are held where they stand;
+# the seventh and later were written from the issue's own words on what follows an emergency
+# (the earlier writers expected the full emergency reply again, which the issue asks the bot not to do)
+LATER = {str(n): load_dir(DIALOG_DIR / f"heldout{n}") for n in range(4, 26)}
 
 
 def fresh_engine(content):
@@ -73,7 +48,7 @@ def test_heldout_dialogs_floor(content):
     assert len(failed) <= 0.10 * len(HELDOUT), report
 
 
-@pytest.mark.parametrize("held, floor", [("4", 0.78), ("5", 0.67), ("6", 0.60), ("7", 0.93), ("8", 0.95), ("9", 0.80), ("10", 0.88), ("11", 0.93), ("12", 0.96), ("13", 0.95), ("14", 0.92), ("15", 0.89), ("16", 0.90), ("17", 0.96), ("18", 0.89), ("19", 0.94), ("20", 0.89), ("21", 0.91), ("22", 0.90), ("23", 0.86)])
+@pytest.mark.parametrize("held, floor", [("4", 0.78), ("5", 0.67), ("6", 0.60), ("7", 0.93), ("8", 0.95), ("9", 0.80), ("10", 0.88), ("11", 0.93), ("12", 0.96), ("13", 0.95), ("14", 0.92), ("15", 0.89), ("16", 0.90), ("17", 0.96), ("18", 0.89), ("19", 0.94), ("20", 0.89), ("21", 0.91), ("22", 0.90), ("23", 0.86), ("24", 0.97), ("25", 0.97)])
 def test_later_heldout_sets_do_not_fall_back(content, held, floor):
     scenarios = LATER[held]
     results = []

@@ -120,6 +120,8 @@ class Conversation:
         elif ctx.kind == "emergency":
             if t.session.reporter == "family":  # what family at home can do, not "hide your phone"
                 parts.append(t.txt(self.content.emergency["for_family"]))
+            elif t.session.location == "indonesia" and f.get("emergency_indonesia"):
+                parts.append(t.txt(f["emergency_indonesia"]["text"]))  # the police, 110, not the Kemlu hotline
             elif f.get("emergency"):
                 parts.append(t.txt(f["emergency"]["text"]))
             rows = [[Button("🆘 " + t._("Emergency help"), cb.EMERGENCY)]] + self.topic_rows(t, ("help",))

@@ -122,11 +122,18 @@ class EmergencyDesk:
         t.session.reporter = "family"
         return [Reply(t.txt(self.em["for_family"]), [[Button("📋 " + t._("What to have ready"), cb.encode(Action("em", "ready")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":family")]
 
+    def _police_first(self, t: Turn) -> bool:
+        return t.session.location == "indonesia" and t.session.reporter != "family" and "polri_110" in self.content.contacts
+
+    def call_now(self, t: Turn) -> str:
+        """The one number to call now: the police (110) inside Indonesia, else the Kemlu hotline."""
+        return self.number("polri_110" if self._police_first(t) else "kemlu_pwni")
+
     def reminder(self, t: Turn) -> str:
         """One line with the number to call, for later messages in the same emergency."""
-        if t.session.location == "indonesia" and t.session.reporter != "family" and "polri_110" in self.content.contacts:
-            return t._("🆘 In danger now: call the police on {number}.").format(number=self.number("polri_110"))
-        return t._("🆘 In danger now: call the Kemlu 24-hour hotline {number}.").format(number=self.number("kemlu_pwni"))
+        if self._police_first(t):
+            return t._("🆘 In danger now: call the police on {number}.").format(number=self.call_now(t))
+        return t._("🆘 In danger now: call the Kemlu 24-hour hotline {number}.").format(number=self.call_now(t))
 
     def number(self, cid: str) -> str:
         """A contact's first phone number, as content/contacts.yaml writes it."""

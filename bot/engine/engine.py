@@ -600,6 +600,9 @@ class Engine:
         if (self.desk.reports_for_someone(t.said.words) and not m.country
                 and (m.intent in ("help", "followup", UNKNOWN) or m.guessed())):
             return self._sos_on_top(t, self.desk.for_family(t))  # "saya di rumah, melapor untuk kakak saya"
+        short_question = self._short_question_answer(t, m)
+        if short_question is not None:
+            return self._sos_on_top(t, self._answer(t, short_question))  # "apa nanti aku dihukum?"
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = dataclasses.replace(m, intent=UNKNOWN)
@@ -611,15 +614,25 @@ class Engine:
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
             if s.reporter == "family":
                 replies = self.desk.for_family(t)
-            elif s.location == "indonesia":  # "lokasinya di bekasi": the police, 110
-                replies = self.desk.first(t, family=False)
             else:
                 replies = self.conversation.followup(t, Context("emergency", s.turn))
-        number = self.desk.number("kemlu_pwni")
+        number = self.desk.call_now(t)
         if danger_again and number not in "\n".join(r.text for r in replies):
             # a new danger phrase: the number again, in one line
             replies[0] = Reply(self.desk.reminder(t) + "\n\n" + replies[0].text, replies[0].buttons, replies[0].source)
         return self._sos_on_top(t, replies)
+
+    def _short_question_answer(self, t: Turn, m: Match) -> str | None:
+        """In the minutes after danger, a question of one telling word ("apa nanti aku dihukum?",
+        "will i be jailed?") asks the answer that word is about, as a longer question would."""
+        if m.intent not in ("help", "followup", UNKNOWN) and not m.guessed():
+            return None
+        if m.country or not _asks(m.words, t.said.text):
+            return None
+        ranked = self.answers.ranked(m, min_shared=1)
+        if ranked and ranked[0].score >= ON_ITS_OWN and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - CLEAR_LEAD):
+            return ranked[0].answer
+        return None
 
     def _sos_on_top(self, t: Turn, replies: list[Reply]) -> list[Reply]:
         """The 🆘 button first under the first reply (once)."""
@@ -1427,6 +1440,7 @@ def _asks(words: list[str], text: str = "") -> bool:
     return "?" in text or bool(QUESTION_WORDS & set(words)) or (bool(tail) and "tidak" in tail and tail[-1] in ("tidak", "ya", "sih", "kah"))
 
 
+CLEAR_LEAD = 0.25  # agreement by which one answer must lead the next for a one-word question to get it
 STOP_WORDS = frozenset({"stop", "berhenti", "stop langganan", "berhenti langganan", "unsubscribe"})
 SOS_EMOJI = ("🆘", "🚨", "🚔", "🚓")
 SAD_EMOJI = ("😭", "😢", "😥", "😰", "😱", "🥺", "😿", "💔", "😨", "😓")

@@ -618,14 +618,23 @@ class IntentMatcher:
             return False
         roots = set().union(*(stems(w) for w in hits_words))
         at = [i for i, w in enumerate(words) if stems(w) & roots]
-        spans = []
+        # who it happens to ("anak" of "anak saya hilang") takes the sense of what happens
+        kin = {w for p in self.family for w in p}
+        if any(words[j] not in kin for j in at):
+            at = [j for j in at if words[j] not in kin]
+        # A phrase that holds a danger word of its own ("bawa kabur", "dikurung emak") gives the
+        # everyday sense to that word only: "agennya bawa kabur paspor, skrg kami dikurung" is
+        # still danger; a phrase of plain words ("hujan", "persib") speaks for every word near it.
+        spans: list[tuple[int, int, frozenset[str] | None]] = []
         for p in self.not_now.get("other_sense", []):
             k = len(p)
             if p[0] not in words:
                 continue
-            spans += [(i, i + k - 1) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
+            own = frozenset(r for w in p for r in stems(w) if stems(w) & self.ambiguous) or None
+            spans += [(i, i + k - 1, own) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
         return bool(at) and bool(spans) and all(
-            any(a - OTHER_SENSE_NEAR <= j <= b + OTHER_SENSE_NEAR for a, b in spans) for j in at)
+            any(a - OTHER_SENSE_NEAR <= j <= b + OTHER_SENSE_NEAR and (own is None or stems(words[j]) & own)
+                for a, b, own in spans) for j in at)
 
     def _emergency_hit_words(self, hits: list[str]) -> set[str] | None:
         """The words of the emergency keywords and combos that matched, people ("saya", "me")
