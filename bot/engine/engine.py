@@ -348,7 +348,9 @@ class Engine:
         ctx = s.fresh_context()
         if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
-        if ctx is None and self._asks_about_last(m) and m.intent != "followup":
+        best = self.answers.best(m)
+        if ctx is None and self._asks_about_last(m) and m.intent != "followup" and not (
+                best is not None and best.score >= ON_ITS_OWN):  # "paspor asli boleh dipegang majikan ga sih?" has its answer
             return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
         if ctx is None and self._asks_for_verdict(t, m):
             return self._nothing_to_follow(t)  # "jadi agennya resmi ga?" at the guided check's third question
@@ -358,7 +360,6 @@ class Engine:
         claimed = self._claimed_by_tool(t, deferring=False)  # "cek PT Maju Jaya": that tool
         if claimed:
             return claimed
-        best = self.answers.best(m)
         goes_on = ctx is not None and self._continues_answer(m, ctx, best, bool(s.country))  # from the last answer
         if best is not None and ctx is not None and ctx.kind == "answer" and best.answer == ctx.ref and self._over_small_talk(best, m):
             return self._followup(t, ctx, m)  # the same answer asked about again: its part that fits, not all of it twice
