@@ -84,7 +84,28 @@ ASKS_SAFE = frozenset("aman safe legit resmi".split())
 SOS = "🆘"
 ABLE = frozenset({"bisa", "can", "could", "able"})
 SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
+ONGOING_SINCE = frozenset({"sejak", "semenjak", "dari", "since", "from"})  # "... sejak bulan lalu": still going on
+# words before a danger word that make it not a statement of now: an if, a fear, a question, the
+# future or the past, a likeness
+HEDGES = frozenset("kalau kalo klo jika seandainya andai misal misalnya if what takut khawatir afraid scared worried "
+                   "apa apakah gimana bagaimana nanti bakal akan will would could might dulu pernah sempat sempet "
+                   "kayak kaya seperti like biar supaya agar".split())
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
+# What is done to a person, never to a thing or a team: "aku dikurung di kantor", "I was sold to
+# another team" stay danger whatever "kantor" or "team" say nearby. Only a phrase that holds the
+# word itself ("dikurung emak", "hp saya dijual") gives it another sense.
+# (the passive only: "aku jual motor" is the writer selling; "sold" and "beaten" after "was", "got")
+DONE_TO_A_PERSON = frozenset("dijual dijualin dikurung disekap disiksa diculik dipukul dipukulin dipukuli".split())
+DONE_TO_A_PERSON_EN = frozenset("sold beaten kidnapped".split())
+EN_PASSIVE = frozenset("was were been being got get is are am".split())
+SUBJECTS = frozenset("saya kami gue i we he she dia mereka they".split())
+# the writer or someone close, of whom a danger word said as happening is danger now ("they get
+# beaten if they miss the target" is about others)
+CLOSE_SUBJECTS = frozenset("saya kami gue i we anak adik kakak suami istri ibu bapak ayah son daughter sister brother "
+                           "husband wife mother father mom dad".split())
+# between a subject and what is done to it: "I was sold", "aku udah dijual", "kami lagi disekap"
+AUXILIARIES = frozenset("was were am is are got get been being just already sudah udah telah lagi mau akan bakal baru mo "
+                        "juga pun".split())
 MENU_PHRASE_MAX_WORDS = 10  # "kamu bisa bantu apa aja?" asks about the bot; a long story does not
 GENERIC_MAX_WORDS = 4  # a one-word greeting or "back" counts only in a message this short
 # Words that ask for a language, beside a language's name ("in english please", "pake bahasa indo")
@@ -508,6 +529,19 @@ class IntentMatcher:
                 return True
         return False
 
+    def _over(self, words: list[str]) -> bool:
+        """A phrase that says the danger is over ("tahun lalu", "sudah pulang"), not one that says
+        since when it goes on ("dikurung sejak bulan lalu", "locked up since last year")."""
+        present = set(words)
+        n = len(words)
+        for p in self.not_now.get("over", []):
+            if p[0] not in present:
+                continue
+            k = len(p)
+            if any(tuple(words[i : i + k]) == p and not (i > 0 and words[i - 1] in ONGOING_SINCE) for i in range(n - k + 1)):
+                return True
+        return False
+
     def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None, only_combos: bool = False) -> bool:
         """Danger words that are not about danger now to the writer or someone close: a film or a
         game, the news or a question about the law (when the writer says nothing of themselves or
@@ -529,19 +563,23 @@ class IntentMatcher:
         still = self._has(nn.get("still", []), words)
         if still:
             return False
-        if self._feared(words):
+        # "sekarang aku dikurung", "aku disekap, apa aku bakal dihukum kalau lapor?": said as
+        # happening, so a fear, hearsay, a "what if" or a question elsewhere in the message does not clear it
+        now = _stated_now(words, hits_words)
+        if self._feared(words) and not now:
             return True  # "saya takut disiksa majikan kalau jadi ART di malaysia"
         danger = {w for w in hits_words or () if w not in self.country_by_word}  # "di kamboja, sy ..." is not "... me"
-        if self._has(nn.get("hearsay", []), words) and not _done_to_writer(words, danger):
+        if self._has(nn.get("hearsay", []), words) and not _done_to_writer(words, danger) and not now:
             return True  # "i heard there are people locked up in myanmar", not "i heard the boss: they will sell me"
-        if any(self._has(nn.get(g, []), words) for g in ("laughter", "law_question", "hypothetical")):
-            return True  # "dikunci di luar sama adikku wkwk"; "korban yang dipaksa nipu bakal dihukum ga?";
-            #              "kalau nanti aku disekap gimana?"
+        if self._has(nn.get("laughter", []), words):
+            return True  # "dikunci di luar sama adikku wkwk"
+        if any(self._has(nn.get(g, []), words) for g in ("law_question", "hypothetical")) and not now:
+            return True  # "korban yang dipaksa nipu bakal dihukum ga?"; "kalau nanti aku disekap gimana?"
         if self._has(nn.get("fiction", []), words) and not family:
             return True
-        if self._has(nn.get("question", []), words) and not personal:
+        if self._has(nn.get("question", []), words) and not personal and not now:
             return True
-        if self._has(nn.get("over", []), words) and not self._danger_since(words, hits_words):
+        if self._over(words) and not self._danger_since(words, hits_words):
             return True
         return False
 
@@ -632,8 +670,10 @@ class IntentMatcher:
                 continue
             own = frozenset(r for w in p for r in stems(w) if stems(w) & self.ambiguous) or None
             spans += [(i, i + k - 1, own) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
+        things = {w for p in self.not_now.get("other_sense", []) for w in p} - PEOPLE
         return bool(at) and bool(spans) and all(
             any(a - OTHER_SENSE_NEAR <= j <= b + OTHER_SENSE_NEAR and (own is None or stems(words[j]) & own)
+                and (own is not None or not _done_to_a_person(words, j, things))
                 for a, b, own in spans) for j in at)
 
     def _emergency_hit_words(self, hits: list[str]) -> set[str] | None:
@@ -765,6 +805,53 @@ def _done_to_writer(words: list[str], hits_words: set[str] | None) -> bool:
     roots = {r for w in hits_words for r in stems(w)}
     return any(stems(w) & roots and i + 1 < len(words) and words[i + 1] in WRITER_OBJECT
                for i, w in enumerate(words))
+
+
+def _subject_of(words: list[str], j: int) -> int | None:
+    """Where the person stands to whom the word at j is done ("aku dikurung", "I was sold"), if any."""
+    if words[j] in DONE_TO_A_PERSON_EN:
+        if not (j > 0 and words[j - 1] in EN_PASSIVE):
+            return None  # "I sold my soul to overtime"
+    elif words[j] not in DONE_TO_A_PERSON:
+        return None
+    i = j - 1
+    while i >= 0 and words[i] in AUXILIARIES:
+        i -= 1
+    return i if i >= 0 and (words[i] in SUBJECTS or words[i] in CLOSE_SUBJECTS) else None
+
+
+def _stated_now(words: list[str], hits_words: set[str] | None) -> bool:
+    """A danger word said as happening: right after "sekarang"/"now", or done to a person ("aku
+    dikurung"), with no "if", fear, question, future or past word just before it ("kalau nanti aku
+    disekap gimana?", "takut aku dijual", "dulu aku disekap" are not)."""
+    if not hits_words:
+        return False
+    for j, w in enumerate(words):
+        if w not in hits_words:
+            continue
+        since = next((i for i in range(j - 1, max(-1, j - 5), -1) if words[i] in SINCE_NOW), None)
+        if since is not None and not set(words[max(0, since - 1) : j]) & HEDGES:
+            return True  # "..., sekarang aku dikurung"
+        subject = _subject_of(words, j)
+        if subject is not None and words[subject] in CLOSE_SUBJECTS and not set(words[max(0, subject - 3) : j]) & HEDGES:
+            return True  # "aku disekap, ..."
+    return False
+
+
+def _done_to_a_person(words: list[str], j: int, things: set[str]) -> bool:
+    """"aku dikurung", "anak saya dipukul", "I was sold": a word of what is done to a person, right
+    after a person (auxiliaries between); not "motor saya dijual" (a thing's owner)."""
+    i = _subject_of(words, j)
+    if i is None:
+        return False
+    # the words right before the person name its owner ("motor saya dijual", "tim voli desa kami
+    # dipukul") unless they are a place ("di kantor aku dikurung": "di" ends the look back)
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if words[k] in FUNCTION_WORDS:
+            break
+        if words[k] in things and not (k > 0 and words[k - 1] in FUNCTION_WORDS):
+            return False
+    return True
 
 
 def _in_order(phrase: list[str], words: list[str], gap: int = 0) -> list[int] | None:
