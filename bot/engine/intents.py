@@ -652,14 +652,15 @@ class IntentMatcher:
         tetangga ..., barusan dia telpon nangis dikunci di ruko" (only "kabur" has its other sense)."""
         # "ga bisa" carries no sense of its own: "kejebak di warung ga bisa pulang" turns on "kejebak" and "pulang"
         hits_words = {w for w in hits_words or () if w not in NEGATIONS and w not in ABLE}
+        # who it happens to ("anak" of "anak saya hilang", "bapak" of "bapak dipukul") takes the
+        # sense of what happens to them
+        kin = {w for p in self.family for w in p}
+        if any(not stems(w) & kin for w in hits_words):
+            hits_words = {w for w in hits_words if not stems(w) & kin}
         if not hits_words or not all(stems(w) & self.ambiguous for w in hits_words):
             return False
         roots = set().union(*(stems(w) for w in hits_words))
         at = [i for i, w in enumerate(words) if stems(w) & roots]
-        # who it happens to ("anak" of "anak saya hilang") takes the sense of what happens
-        kin = {w for p in self.family for w in p}
-        if any(words[j] not in kin for j in at):
-            at = [j for j in at if words[j] not in kin]
         # A phrase that holds a danger word of its own ("bawa kabur", "dikurung emak") gives the
         # everyday sense to that word only: "agennya bawa kabur paspor, skrg kami dikurung" is
         # still danger; a phrase of plain words ("hujan", "persib") speaks for every word near it.
