@@ -232,8 +232,11 @@ class IntentMatcher:
         for group, phrases in (em.get("not_now") or {}).items():
             self.not_now[group] = [w for w in (tuple(tokens(p, self.table)) for p in phrases) if w]
         self.family = [w for w in (tuple(tokens(p, self.table)) for p in _all_langs(em.get("family_words", {}))) if w]
+        self.kin = frozenset(w for p in self.family for w in p)  # "anak", "suami", ... of the family phrases
         # danger words with everyday senses, as roots: "dipukul", "memukul" and "pukulin" alike
         self.ambiguous = {r for p in (em.get("not_now") or {}).get("ambiguous", []) for w in tokens(p, self.table) for r in stems(w)}
+        # the words of the everyday senses ("motor", "hp", "tim"): before a person, they name its owner
+        self.things = frozenset(w for p in self.not_now.get("other_sense", []) for w in p) - PEOPLE
         self.extra_vocab.update(w for ps in self.not_now.values() for p in ps for w in p)
         intents_file = content.files.get("intents.yaml", {}) or {}
         self.intents_file = intents_file
@@ -654,9 +657,8 @@ class IntentMatcher:
         hits_words = {w for w in hits_words or () if w not in NEGATIONS and w not in ABLE}
         # who it happens to ("anak" of "anak saya hilang", "bapak" of "bapak dipukul") takes the
         # sense of what happens to them
-        kin = {w for p in self.family for w in p}
-        if any(not stems(w) & kin for w in hits_words):
-            hits_words = {w for w in hits_words if not stems(w) & kin}
+        if any(not stems(w) & self.kin for w in hits_words):
+            hits_words = {w for w in hits_words if not stems(w) & self.kin}
         if not hits_words or not all(stems(w) & self.ambiguous for w in hits_words):
             return False
         roots = set().union(*(stems(w) for w in hits_words))
@@ -671,10 +673,9 @@ class IntentMatcher:
                 continue
             own = frozenset(r for w in p for r in stems(w) if stems(w) & self.ambiguous) or None
             spans += [(i, i + k - 1, own) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
-        things = {w for p in self.not_now.get("other_sense", []) for w in p} - PEOPLE
         return bool(at) and bool(spans) and all(
             any(a - OTHER_SENSE_NEAR <= j <= b + OTHER_SENSE_NEAR and (own is None or stems(words[j]) & own)
-                and (own is not None or not _done_to_a_person(words, j, things))
+                and (own is not None or not _done_to_a_person(words, j, self.things))
                 for a, b, own in spans) for j in at)
 
     def _emergency_hit_words(self, hits: list[str]) -> set[str] | None:
