@@ -70,6 +70,7 @@ class AnswerIndex:
         n = max(1, len(self.module_of))
         self.weight = {w: math.log(1.0 + n / len(a)) for w, a in answers_with.items()}
         self.q_weight = [sum(self.weight[v] for v in words) for _, words in self.questions]
+        self.order = {aid: n for n, aid in enumerate(self.module_of)}
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for i, (_, words) in enumerate(self.questions):
             for w in words:
@@ -104,10 +105,6 @@ class AnswerIndex:
             if w in self.weight:
                 found[w] = 1.0
             stands_for[w] = found
-        candidates: set[int] = set()
-        for found in stands_for.values():
-            for v in found:
-                candidates.update(self.by_word.get(v, ()))
         default_weight = max(self.weight.values(), default=1.0)
         msg_weight = {w: self.weight.get(w, default_weight) for w in message}
         total_msg = sum(msg_weight.values())
@@ -118,34 +115,39 @@ class AnswerIndex:
                 if sim > has.get(v, 0.0):
                     has[v] = sim
         # From the postings of the words the message has, for each question: how many of its
-        # words the message has, and how well each message word is found in it (its best stand-in).
-        # The same figures as comparing every candidate with every message word, without the loops.
+        # words the message has, how much of its weight they carry (recall's numerator), and how
+        # well each message word is found in it (its best stand-in). The same figures as comparing
+        # every candidate with every message word, without the loops over words it does not share.
         shared: dict[int, int] = defaultdict(int)
-        for v in has:
+        covered: dict[int, float] = defaultdict(float)
+        for v, sim in has.items():
+            got = self.weight[v] * sim
             for i in self.by_word.get(v, ()):
                 shared[i] += 1
-        found_in: dict[int, dict[str, float]] = defaultdict(dict)
+                covered[i] += got
+        explained: dict[int, float] = defaultdict(float)
         for w, found in stands_for.items():
+            best_in: dict[int, float] = {}
             for v, sim in found.items():
                 for i in self.by_word.get(v, ()):
-                    if sim > found_in[i].get(w, 0.0):
-                        found_in[i][w] = sim
+                    if sim > best_in.get(i, 0.0):
+                        best_in[i] = sim
+            for i, sim in best_in.items():
+                explained[i] += msg_weight[w] * sim
         by_answer: dict[str, float] = {}
-        for i in sorted(candidates):
+        for i in sorted(shared):
             aid, q = self.questions[i]
             if shared[i] < min(min_shared, len(q)):
                 continue
-            recall = sum(self.weight[v] * has.get(v, 0.0) for v in q) / self.q_weight[i]
-            best_in = found_in[i]
-            explained = sum(msg_weight[w] * best_in.get(w, 0.0) for w in stands_for)
-            precision = explained / total_msg
+            recall = covered[i] / self.q_weight[i]
+            precision = explained[i] / total_msg
             if recall + precision == 0:
                 continue
             score = 2 * recall * precision / (recall + precision)
             if score > by_answer.get(aid, 0.0):
                 by_answer[aid] = score
         # ties keep the content's order (the first listed answer wins, as before)
-        order = {aid: n for n, aid in enumerate(self.module_of)}
+        order = self.order
         return [AnswerMatch(aid, score, self.module_of[aid])
                 for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], order[kv[0]]))]
 
