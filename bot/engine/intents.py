@@ -72,6 +72,7 @@ LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅")  # "mati aku bulan ini
 # A fear ("takut") of what may happen if the writer makes a choice ("kalau daftar", "if I go"), with
 # no word of now: not danger now
 FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry fear".split())
+FEAR_LINKS = frozenset("of to being be kena bakal akan".split())  # "afraid of being sold", "takut kena tipu"
 CONDITIONAL_WORDS = frozenset("kalau kalo klo jika jikalau seandainya andai if once".split())
 CHOICE_WORDS = frozenset("daftar mendaftar jadi berangkat kerja bekerja lewat ikut pergi ambil terima nekat go apply take work join accept sign leave".split())
 NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help now again currently still sos".split())
@@ -79,6 +80,7 @@ WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: thei
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
 PAPERS = frozenset("kontrak contract perjanjian agreement dokumen document documents surat formulir form paper papers".split())
+HELD_THINGS = PAPERS | frozenset("paspor pasport passport passports ktp ijazah".split())  # what a recruiter may hold
 OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
 ASKS_SAFE = frozenset("aman safe legit resmi".split())
 SOS = "🆘"
@@ -98,6 +100,14 @@ OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it a
 DONE_TO_A_PERSON = frozenset("dijual dijualin dikurung disekap disiksa diculik dipukul dipukulin dipukuli".split())
 DONE_TO_A_PERSON_EN = frozenset("sold beaten kidnapped".split())
 EN_PASSIVE = frozenset("was were been being got get is are am".split())
+# ...and the active, with the writer or their people right after it: "madam lock me and take my
+# phone", "they sold us", "majikan ngunci aku" (not "lock my phone", "jual hp saya")
+DONE_TO_ACTIVE = frozenset("lock locks locked locking sell sells sold selling hit hits hitting beat beats beating "
+                           "kidnap kidnapped trap trapped ngurung mengurung nyekap menyekap mukul mukulin memukul "
+                           "ngunci mengunci kunci jual menjual jualin nyiksa menyiksa".split())
+OBJECTS = frozenset("me us him them saya aku kami gue gw".split())
+WILL = frozenset("bakal akan pernah will be won t get kena".split())  # between a negation and what it denies
+CLOSE_OBJECTS = OBJECTS - {"him", "them"}
 SUBJECTS = frozenset("saya kami gue i we he she dia mereka they".split())
 # the writer or someone close, of whom a danger word said as happening is danger now ("they get
 # beaten if they miss the target" is about others)
@@ -572,7 +582,9 @@ class IntentMatcher:
         if self._feared(words) and not now:
             return True  # "saya takut disiksa majikan kalau jadi ART di malaysia"
         danger = {w for w in hits_words or () if w not in self.country_by_word}  # "di kamboja, sy ..." is not "... me"
-        if self._has(nn.get("hearsay", []), words) and not _done_to_writer(words, danger) and not now:
+        # ...nor a fear of what others went through ("saya takut ditahan kayak di berita")
+        if (self._has(nn.get("hearsay", []), words) and (not _done_to_writer(words, danger) or _fear_of(words, hits_words))
+                and not now):
             return True  # "i heard there are people locked up in myanmar", not "i heard the boss: they will sell me"
         if self._has(nn.get("laughter", []), words):
             return True  # "dikunci di luar sama adikku wkwk"
@@ -610,17 +622,29 @@ class IntentMatcher:
                 return False
         return True
 
-    @staticmethod
-    def _denied(words: list[str], hits_words: set[str] | None) -> bool:
+    def _denied(self, words: list[str], hits_words: set[str] | None) -> bool:
         """Every danger word that spoke comes right after "ga"/"tidak"/"not" ("ga mukul", "not
-        locked"); the negations that belong to a danger phrase ("tidak bisa keluar") do not count."""
+        locked"), or a "will" after it ("ga bakal dikurung", "won't be sold"); the negations that
+        belong to a danger phrase ("tidak bisa keluar") do not count, nor the thing the act is
+        done to ("dijamin ga bakal ditahan paspor": "paspor" is not denied, "ditahan" is)."""
         if not hits_words or hits_words & NEGATIONS:
             return False  # "cant leave", "no food": the negation is the danger
-        spoken = {w for w in hits_words if w not in ABLE}
+        # the words as written (a combo's phrase may name another form: "ketahan" for "ditahan")
+        spoken = {w for w in hits_words if w not in ABLE} & set(words)
+        acts = {w for w in spoken if stems(w) & self.ambiguous}
+        if acts and spoken - acts <= self.things | HELD_THINGS:
+            spoken = acts
         if not spoken:
             return False
         at = [i for i, w in enumerate(words) if w in spoken]
-        return bool(at) and {words[i] for i in at} == spoken and all(i > 0 and words[i - 1] in NEGATIONS for i in at)
+
+        def negated(i: int) -> bool:
+            k = i - 1
+            while k >= 0 and i - k <= 3 and words[k] in WILL:
+                k -= 1
+            return k >= 0 and words[k] in NEGATIONS
+
+        return bool(at) and {words[i] for i in at} == spoken and all(negated(i) for i in at)
 
     @staticmethod
     def _danger_since(words: list[str], hits_words: set[str] | None) -> bool:
@@ -810,7 +834,10 @@ def _done_to_writer(words: list[str], hits_words: set[str] | None) -> bool:
 
 
 def _subject_of(words: list[str], j: int) -> int | None:
-    """Where the person stands to whom the word at j is done ("aku dikurung", "I was sold"), if any."""
+    """Where the person stands to whom the word at j is done ("aku dikurung", "I was sold", "they
+    lock me"), if any."""
+    if words[j] in DONE_TO_ACTIVE and j + 1 < len(words) and words[j + 1] in OBJECTS:
+        return j + 1
     if words[j] in DONE_TO_A_PERSON_EN:
         if not (j > 0 and words[j - 1] in EN_PASSIVE):
             return None  # "I sold my soul to overtime"
@@ -820,6 +847,15 @@ def _subject_of(words: list[str], j: int) -> int | None:
     while i >= 0 and words[i] in AUXILIARIES:
         i -= 1
     return i if i >= 0 and (words[i] in SUBJECTS or words[i] in CLOSE_SUBJECTS) else None
+
+
+def _fear_of(words: list[str], hits_words: set[str] | None) -> bool:
+    """"saya takut ditahan kayak di berita", "afraid of being sold": the danger word is what is
+    feared (right after the fear word), and nothing says it is happening now ("takut dipukul lagi")."""
+    if not hits_words or set(words) & NOW_WORDS:
+        return False
+    return any(w in hits_words and 0 < j and (words[j - 1] in FEAR_WORDS or (j > 1 and words[j - 2] in FEAR_WORDS
+               and words[j - 1] in FEAR_LINKS)) for j, w in enumerate(words))
 
 
 def _stated_now(words: list[str], hits_words: set[str] | None) -> bool:
@@ -835,8 +871,9 @@ def _stated_now(words: list[str], hits_words: set[str] | None) -> bool:
         if since is not None and not set(words[max(0, since - 1) : j]) & HEDGES:
             return True  # "..., sekarang aku dikurung"
         subject = _subject_of(words, j)
-        if subject is not None and words[subject] in CLOSE_SUBJECTS and not set(words[max(0, subject - 3) : j]) & HEDGES:
-            return True  # "aku disekap, ..."
+        close = subject is not None and (words[subject] in CLOSE_SUBJECTS or (subject > j and words[subject] in CLOSE_OBJECTS))
+        if close and not set(words[max(0, min(subject, j) - 3) : j]) & HEDGES:
+            return True  # "aku disekap, ...", "they lock us"
     return False
 
 
@@ -846,6 +883,8 @@ def _done_to_a_person(words: list[str], j: int, things: set[str]) -> bool:
     i = _subject_of(words, j)
     if i is None:
         return False
+    if i > j:
+        return True  # the person after the word: "lock me"
     # the words right before the person name its owner ("motor saya dijual", "tim voli desa kami
     # dipukul") unless they are a place ("di kantor aku dikurung": "di" ends the look back)
     for k in range(i - 1, max(-1, i - 4), -1):
