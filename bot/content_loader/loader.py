@@ -508,6 +508,10 @@ class _Checker:
                         self.err(rel, p + ("questions", lang, i), f"question {q!r} is also a question of answer {other!r}: the bot cannot tell which to give")
             self.check_short_text(rel, p + ("text",), a["text"], set())
             self.check_contact_ids(rel, p + ("contacts",), a.get("contacts", []), contact_ids)
+            codes = set(((self.files.get("contacts.yaml") or {}).get("countries") or {}))
+            for i, code in enumerate(a.get("countries", [])):
+                if codes and code not in codes:
+                    self.err(rel, p + ("countries", i), f"country {code!r} is not a country of contacts.yaml (known: {', '.join(sorted(codes))})")
             for i, b in enumerate(a.get("buttons", [])):
                 bp = p + ("buttons", i)
                 if "module" in b and b["module"] not in module_nodes and f"modules/{b['module']}.yaml" not in self.broken:

@@ -54,10 +54,13 @@ class AnswerIndex:
     def __init__(self, content, matcher: IntentMatcher) -> None:
         self.matcher = matcher
         self.module_of: dict[str, str] = {}
+        self.countries_of: dict[str, frozenset[str]] = {}  # an answer about some countries only
         self._text_words: dict[str, frozenset[str]] = {}  # a content text -> its words (bounded by the content)
         self.questions: list[tuple[str, tuple[str, ...]]] = []  # (answer id, meaningful words)
         for aid, entry in (getattr(content, "answers", None) or {}).items():
             self.module_of[aid] = entry.get("module", "")
+            if entry.get("countries"):
+                self.countries_of[aid] = frozenset(entry["countries"])
             for q in _all_langs(entry.get("questions", {})):
                 words = tuple(dict.fromkeys(w for w in _ages(tokens(q, matcher.table)) if _meaningful(w)))
                 if words:
@@ -71,6 +74,10 @@ class AnswerIndex:
         self.weight = {w: math.log(1.0 + n / len(a)) for w, a in answers_with.items()}
         self.q_weight = [sum(self.weight[v] for v in words) for _, words in self.questions]
         self.order = {aid: n for n, aid in enumerate(self.module_of)}
+        self.place_words: dict[str, set[str]] = defaultdict(set)  # a country -> the questions' words for it
+        for code, words in matcher.country_keywords:
+            if len(words) == 1 and words[0] in self.weight:  # "kamboja", "dubai"; not "phnom penh"
+                self.place_words[code].add(words[0])
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for i, (_, words) in enumerate(self.questions):
             for w in words:
@@ -79,16 +86,17 @@ class AnswerIndex:
     def _place(self, w: str) -> bool:
         return w in self.matcher.country_by_word and w not in self.weight
 
-    def best(self, m: Match) -> AnswerMatch | None:
+    def best(self, m: Match, country: str | None = None) -> AnswerMatch | None:
         """The answer whose questions agree best with the message, if any agrees enough."""
-        ranked = self.ranked(m)
+        ranked = self.ranked(m, country=country)
         return ranked[0] if ranked and ranked[0].score >= MIN_SCORE else None
 
-    def ranked(self, m: Match, min_shared: int = MIN_SHARED) -> list[AnswerMatch]:
+    def ranked(self, m: Match, min_shared: int = MIN_SHARED, country: str | None = None) -> list[AnswerMatch]:
         """Every answer that shares words with the message, best first (one per answer, its
         closest question), however low the agreement: `best()` keeps the first if it agrees
         enough; a topic's "questions people ask" list (engine) shows the closest few, where
-        one shared word is enough (`min_shared=1`)."""
+        one shared word is enough (`min_shared=1`). `country`: the one the conversation is about,
+        when the message names none; an answer about other countries only is left out."""
         if not self.questions or not m.words:
             return []
         # a country or an amount is the setting of a question, not what it asks: "mau kerja ke
@@ -114,6 +122,11 @@ class AnswerIndex:
             for v, sim in found.items():
                 if sim > has.get(v, 0.0):
                     has[v] = sim
+        # the country the message or the conversation is about stands for the questions' words
+        # for it: "kerja disana bahaya?" after "kamboja" is asked as "kerja di kamboja bahaya?"
+        where = m.country or country
+        for v in self.place_words.get(where, ()):
+            has[v] = 1.0
         # From the postings of the words the message has, for each question: how many of its
         # words the message has, how much of its weight they carry (recall's numerator), and how
         # well each message word is found in it (its best stand-in). The same figures as comparing
@@ -137,6 +150,8 @@ class AnswerIndex:
         by_answer: dict[str, float] = {}
         for i in sorted(shared):
             aid, q = self.questions[i]
+            if where and aid in self.countries_of and where not in self.countries_of[aid]:
+                continue  # "kerja di kamboja bahaya?" is not about a visit visa to Saudi Arabia
             if shared[i] < min(min_shared, len(q)):
                 continue
             recall = covered[i] / self.q_weight[i]

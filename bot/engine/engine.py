@@ -348,7 +348,7 @@ class Engine:
         ctx = s.fresh_context()
         if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
-        best = self.answers.best(m)
+        best = self.answers.best(m, country=s.country)
         if ctx is None and self._asks_about_last(m) and m.intent != "followup" and not (
                 best is not None and best.score >= ON_ITS_OWN):  # "paspor asli boleh dipegang majikan ga sih?" has its answer
             return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
@@ -650,6 +650,8 @@ class Engine:
         hits = m.hits.get(EMERGENCY, [])
         if not hits or not all(h.startswith("(") for h in hits) or not _asks(m.words, t.said.text):
             return None
+        if m.distress and "?" not in t.said.text:
+            return None  # "we are indonesians held in a scam center ..., please send help": a cry, not a question
         best = self.answers.best(m)
         if best is None or best.score < ASKED:
             return None

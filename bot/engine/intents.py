@@ -97,7 +97,7 @@ OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it a
 # another team" stay danger whatever "kantor" or "team" say nearby. Only a phrase that holds the
 # word itself ("dikurung emak", "hp saya dijual") gives it another sense.
 # (the passive only: "aku jual motor" is the writer selling; "sold" and "beaten" after "was", "got")
-DONE_TO_A_PERSON = frozenset("dijual dijualin dikurung disekap disiksa diculik dipukul dipukulin dipukuli".split())
+DONE_TO_A_PERSON = frozenset("dijual dijualin dikurung disekap disiksa diculik dipukul dipukulin dipukuli dikunci dikunciin".split())
 DONE_TO_A_PERSON_EN = frozenset("sold beaten kidnapped".split())
 EN_PASSIVE = frozenset("was were been being got get is are am".split())
 # ...and the active, with the writer or their people right after it: "madam lock me and take my
@@ -697,7 +697,13 @@ class IntentMatcher:
                 continue
             own = frozenset(r for w in p for r in stems(w) if stems(w) & self.ambiguous) or None
             spans += [(i, i + k - 1, own) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
-        return bool(at) and bool(spans) and all(
+        if not at:
+            return False
+        # a match's score right after the word: "they were beaten 4-0", "persib dihajar 3-0"
+        at = [j for j in at if not _score_after(words, j)]
+        if not at:
+            return True
+        return bool(spans) and all(
             any(a - OTHER_SENSE_NEAR <= j <= b + OTHER_SENSE_NEAR and (own is None or stems(words[j]) & own)
                 and (own is not None or not _done_to_a_person(words, j, self.things))
                 for a, b, own in spans) for j in at)
@@ -847,6 +853,12 @@ def _subject_of(words: list[str], j: int) -> int | None:
     while i >= 0 and words[i] in AUXILIARIES:
         i -= 1
     return i if i >= 0 and (words[i] in SUBJECTS or words[i] in CLOSE_SUBJECTS) else None
+
+
+def _score_after(words: list[str], j: int) -> bool:
+    """A match's score ("4-0", "3 1") right after the word at j."""
+    nxt = words[j + 1 : j + 3]
+    return len(nxt) == 2 and all(w.isdigit() and int(w) <= 20 for w in nxt)
 
 
 def _fear_of(words: list[str], hits_words: set[str] | None) -> bool:

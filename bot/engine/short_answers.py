@@ -74,6 +74,10 @@ class ShortAnswers:
         if kind == "no" and "no" not in kinds and "location:indonesia" in kinds:
             # "belum" at "where are you now?": not left yet, the first such button ("still in Indonesia")
             return next(data for data, k, _ in options if k == "location:indonesia")
+        if kind == "unknown" and "unknown" not in kinds and "location:abroad" in kinds:
+            # "ga tau" at "where are you now?": maybe moved without knowing where; the way that
+            # gives the Kemlu hotline first, which serves Indonesians anywhere
+            return next(data for data, k, _ in options if k == "location:abroad")
         if kind:
             hits = [data for data, k, _ in options if k == kind]
             if len(hits) == 1:

@@ -34,7 +34,7 @@ FILLERS = frozenset(
     gak ga gk nggak ngga enggak engga tidak tdk ngak kagak or not atau bukan ato
     yang yg punya sudah udah belum blm ada di ke dari dan sama dengan dgn untuk utk buat
     nama perusahaan perusahaannya agen agensi agency company p3mi sip3mi penyalur namanya tki tkw pmi
-    kayak kaya seperti macam like lewat via through
+    kayak kaya seperti macam like lewat via through contoh contohnya misal misalnya example for e.g eg
     ptnya pt-nya agennya calonya sponsornya kantornya name called named its
     saya aku gue gw kami mau ingin pengen tau tahu know whether if
     on in at list daftar registry still masih
@@ -54,11 +54,12 @@ ENDS_NAME = frozenset(
     """.split()
 )
 # Words a sentence goes on with after "PT" when no name follows: "PT minta biaya penempatan 25jt",
-# "PT nya bilang paspor harus dititip", "the PT asked for my passport".
+# "PT nya bilang paspor harus dititip", "the PT asked for my passport", "dipegang PT katanya aturannya".
 NOT_A_NAME = frozenset(
     """
     minta meminta bilang ngomong nyuruh menyuruh suruh janji janjiin nawarin menawarkan kasih ngasih
     memberi harus wajib nahan menahan pegang megang simpan nyimpen ambil ngambil potong motong
+    katanya kata ngakunya ngaku bilangnya aturannya
     said says asked asks wants told tells took keeps holds promised
     apa mana yang yg which what
     """.split()
