@@ -303,7 +303,9 @@ class Engine:
         said.notes["match"] = m
         if m.country and m.intent != EMERGENCY:
             pass  # remembered below where it is about a person, not a job ad's destination
-        if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD and m.intent in (SELF_HARM, EMERGENCY):
+        # words of ending one's life come before any topic ("i want to kill myself, i cant pay the
+        # debt to the agent"): counselling first, then the rest
+        if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD:
             return self._self_harm(t, m)
         if m.intent == EMERGENCY and m.hits.get(EMERGENCY) == ["(examples)"] and s.fresh_context((SELF_HARM,)):
             return self._self_harm(t, self.matcher.without_emergency(m))  # "ga ada yg peduli sama aku"
@@ -364,7 +366,8 @@ class Engine:
         if best is not None and ctx is not None and ctx.kind == "answer" and best.answer == ctx.ref and self._over_small_talk(best, m):
             return self._followup(t, ctx, m)  # the same answer asked about again: its part that fits, not all of it twice
         if best is not None and best.score >= ASKED and _asks(said.words, said.text) and self._over_small_talk(best, m) and not (
-                m.intent in self.tools and best.score < (OVER_A_REQUEST if self._opens_with_tool(m) else ON_ITS_OWN)) and not goes_on:
+                m.intent in self.tools and best.score < (OVER_A_REQUEST if self._opens_with_tool(m) else ON_ITS_OWN)) and not goes_on and not (
+                self._leaving_now(m)):  # "I fly to Phnom Penh tonight, recruiter says tourist visa is fine": the stop card
             # not "i want to check the agent who is sending me to Saudi", nor "trus lapornya kemana?" right after an answer
             # "kerja CS di kamboja itu sebenernya kerja apa sih": a question with its own answer,
             # even when it names a country and a job like an ad would
@@ -712,6 +715,11 @@ class Engine:
             return False
         verdict = any(w.removesuffix("nya").removesuffix("kah") in VERDICT_WORDS for w in m.words)
         return verdict and (m.scores.get("followup", 0.0) >= THRESHOLD or _refers_back(m.words) or _asks(m.words, t.said.text))
+
+    @staticmethod
+    def _leaving_now(m: Match) -> bool:
+        """Words of leaving ("i fly to ... tonight", "udah di bandara"), not only a likeness to them."""
+        return m.scores.get("departing", 0.0) >= THRESHOLD and m.hits.get("departing") != ["(examples)"]
 
     def _asks_about_last(self, m: Match) -> bool:
         """A follow-up phrase that says more than any topic word in a short message: "is it safe
