@@ -87,6 +87,8 @@ SOS = "🆘"
 ABLE = frozenset({"bisa", "can", "could", "able"})
 SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
 ONGOING_SINCE = frozenset({"sejak", "semenjak", "dari", "since", "from"})  # "... sejak bulan lalu": still going on
+HOME = frozenset("rumah kampung desa kos home".split())  # "masih di rumah": safe where they live
+LEFT = frozenset("berangkat pergi merantau budal mangkat left went flew departed".split())  # "berangkat bulan lalu": when the story began
 # words before a danger word that make it not a statement of now: an if, a fear, a question, the
 # future or the past, a likeness
 HEDGES = frozenset("kalau kalo klo jika seandainya andai misal misalnya if what takut khawatir afraid scared worried "
@@ -443,14 +445,15 @@ class IntentMatcher:
             scores.pop("delete")  # "bukti chatnya udah kehapus": something was lost, not a request to delete
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
             self._evidence(words, positions, scores, hits)
-        pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS for i, w in enumerate(words))
+        pure = bool(weak) and all(i in weak_span or w in WEAK_COMPANIONS or self._danger_act(w) or w in self.country_by_word
+                                  for i, w in enumerate(words))
         if weak and self._has(self.not_now.get("polite", []), words):
             pure = False  # "tolong ya pak": please, not help
         polite = bool(weak) and self._has(self.not_now.get("polite", []), words)
         if weak and not polite and EMERGENCY not in scores and (pure or not any(k not in GENERIC_INTENTS for k in scores)):
             rest = [w for i, w in enumerate(words) if i not in weak_span and w not in WEAK_COMPANIONS]
-            if all(any(v in self.country_by_word for v in self._similar(w)) for w in rest):
-                scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, or "tolong saya di kamboja"
+            if all(any(v in self.country_by_word for v in self._similar(w)) or self._danger_act(w) for w in rest):
+                scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, "tolong saya di kamboja", "help. locked. phnom penh"
         country = self._country(positions)
         intent = self._decide(scores)
         learned = self.examples.scores(text, words) if self.examples is not None else {}
@@ -542,16 +545,24 @@ class IntentMatcher:
                 return True
         return False
 
+    def _danger_act(self, w: str) -> bool:
+        """A word of what is done to a person that also has everyday senses ("locked", "dikunci"),
+        not a thing ("hp"): beside a cry for help, it is the danger."""
+        return bool(stems(w) & self.ambiguous) and w not in self.things and not stems(w) & self.kin
+
     def _over(self, words: list[str]) -> bool:
         """A phrase that says the danger is over ("tahun lalu", "sudah pulang"), not one that says
-        since when it goes on ("dikurung sejak bulan lalu", "locked up since last year")."""
+        since when it goes on ("dikurung sejak bulan lalu", "locked up since last year") or when
+        the person left ("sy berangkat bulan lalu ..., kami ga boleh keluar gedung")."""
         present = set(words)
         n = len(words)
         for p in self.not_now.get("over", []):
             if p[0] not in present:
                 continue
             k = len(p)
-            if any(tuple(words[i : i + k]) == p and not (i > 0 and words[i - 1] in ONGOING_SINCE) for i in range(n - k + 1)):
+            if any(tuple(words[i : i + k]) == p and not (i > 0 and words[i - 1] in ONGOING_SINCE)
+                   and not set(words[max(0, i - 2) : i]) & LEFT
+                   and not (i > 0 and words[i - 1] in NEGATIONS) for i in range(n - k + 1)):  # "ga bebas keluar"
                 return True
         return False
 
@@ -573,7 +584,9 @@ class IntentMatcher:
         personal = family or self._has(nn.get("personal", []), words)
         if self._has(nn.get("news", []), words) and not personal:
             return True  # "ada berita wni disekap lagi di myanmar": a report, whatever "lagi di" says
-        still = self._has(nn.get("still", []), words)
+        # "masih di rumah", "lagi di rumah": still at home is not still held
+        at_home = [w for i, w in enumerate(words) if not (i > 0 and words[i - 1] == "di" and w in HOME)]
+        still = self._has(nn.get("still", []), at_home)
         if still:
             return False
         # "sekarang aku dikurung", "aku disekap, apa aku bakal dihukum kalau lapor?": said as
@@ -902,7 +915,7 @@ def _done_to_a_person(words: list[str], j: int, things: set[str]) -> bool:
     for k in range(i - 1, max(-1, i - 4), -1):
         if words[k] in FUNCTION_WORDS:
             break
-        if words[k] in things and not (k > 0 and words[k - 1] in FUNCTION_WORDS):
+        if (words[k] in things or words[k] in HELD_THINGS) and not (k > 0 and words[k - 1] in FUNCTION_WORDS):
             return False
     return True
 
