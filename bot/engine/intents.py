@@ -80,6 +80,8 @@ WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: thei
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
 PAPERS = frozenset("kontrak contract perjanjian agreement dokumen document documents surat formulir form paper papers".split())
+BEFORE_LEAVING = frozenset("berangkat keberangkatan departure depart".split())
+HOLD_ACTS = frozenset("ditahan tahan nahan menahan ketahan dipegang pegang megang disimpan simpan nyimpen held hold holds keep keeps kept".split())
 HELD_THINGS = PAPERS | frozenset("paspor pasport passport passports ktp ijazah".split())  # what a recruiter may hold
 OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
 ASKS_SAFE = frozenset("aman safe legit resmi".split())
@@ -577,7 +579,10 @@ class IntentMatcher:
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
             return True  # "majikannya suka marah2 tapi ga mukul": the danger word said not to happen
-        if (only_combos and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words)
+        # a passport held, and nothing else: "agen minta paspor asli saya ditahan dia sampai berangkat"
+        held_only = (bool(hits_words) and all(w in HELD_THINGS or w in HOLD_ACTS for w in hits_words)
+                     and bool(BEFORE_LEAVING & set(words)))  # ...before leaving, not by an employer abroad
+        if ((only_combos or held_only) and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words)
                 and not self._danger_since(words, hits_words)):  # "katanya ... kerja, sekarang hp nya dipegang orang"
             return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
         family = self._has(self.family, words)
