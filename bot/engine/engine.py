@@ -303,9 +303,11 @@ class Engine:
         said.notes["match"] = m
         if m.country and m.intent != EMERGENCY:
             pass  # remembered below where it is about a person, not a job ad's destination
-        # words of ending one's life come before any topic ("i want to kill myself, i cant pay the
-        # debt to the agent"): counselling first, then the rest
-        if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD:
+        # words of ending one's own life come before any topic ("i want to kill myself, i cant pay
+        # the debt to the agent"): counselling first; "mati aja" alone only when no topic wins
+        # ("hp ku mati aja pas lagi cek lowongan" is a phone)
+        if m.scores.get(SELF_HARM, 0.0) >= THRESHOLD and (
+                m.intent in (SELF_HARM, EMERGENCY) or any(set(h.split()) & OWN_LIFE for h in m.hits.get(SELF_HARM, []))):
             return self._self_harm(t, m)
         if m.intent == EMERGENCY and m.hits.get(EMERGENCY) == ["(examples)"] and s.fresh_context((SELF_HARM,)):
             return self._self_harm(t, self.matcher.without_emergency(m))  # "ga ada yg peduli sama aku"
@@ -1451,6 +1453,7 @@ def _asks(words: list[str], text: str = "") -> bool:
     return "?" in text or bool(QUESTION_WORDS & set(words)) or (bool(tail) and "tidak" in tail and tail[-1] in ("tidak", "ya", "sih", "kah"))
 
 
+OWN_LIFE = frozenset("diri myself hidup hidupku life bunuh kill killing suicide suicidal bundir nyawa".split())
 CLEAR_LEAD = 0.25  # agreement by which one answer must lead the next for a one-word question to get it
 STOP_WORDS = frozenset({"stop", "berhenti", "stop langganan", "berhenti langganan", "unsubscribe"})
 SOS_EMOJI = ("🆘", "🚨", "🚔", "🚓")
