@@ -489,6 +489,7 @@ class _Checker:
             if answers and lang not in has_lang:
                 self.err(rel, ("answers",), f"no answer has questions in {lang!r}: free text in that language will not reach the answers", "warning")
         asked: dict[str, str] = {}  # a question, folded -> the answer it belongs to
+        codes = set((self.files.get("contacts.yaml") or {}).get("countries") or {})  # for an answer's `countries`
         for aid, a in answers.items():
             p = ("answers", aid)
             if a["module"] not in module_nodes and f"modules/{a['module']}.yaml" not in self.broken:
@@ -508,7 +509,6 @@ class _Checker:
                         self.err(rel, p + ("questions", lang, i), f"question {q!r} is also a question of answer {other!r}: the bot cannot tell which to give")
             self.check_short_text(rel, p + ("text",), a["text"], set())
             self.check_contact_ids(rel, p + ("contacts",), a.get("contacts", []), contact_ids)
-            codes = set(((self.files.get("contacts.yaml") or {}).get("countries") or {}))
             for i, code in enumerate(a.get("countries", [])):
                 if codes and code not in codes:
                     self.err(rel, p + ("countries", i), f"country {code!r} is not a country of contacts.yaml (known: {', '.join(sorted(codes))})")

@@ -162,9 +162,8 @@ class AnswerIndex:
             if score > by_answer.get(aid, 0.0):
                 by_answer[aid] = score
         # ties keep the content's order (the first listed answer wins, as before)
-        order = self.order
         return [AnswerMatch(aid, score, self.module_of[aid])
-                for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], order[kv[0]]))]
+                for aid, score in sorted(by_answer.items(), key=lambda kv: (-kv[1], self.order[kv[0]]))]
 
 
     def _words_of(self, text: str) -> frozenset[str]:

@@ -110,8 +110,8 @@ DONE_TO_ACTIVE = frozenset("lock locks locked locking sell sells sold selling hi
                            "kidnap kidnapped trap trapped ngurung mengurung nyekap menyekap mukul mukulin memukul "
                            "ngunci mengunci kunci jual menjual jualin nyiksa menyiksa".split())
 OBJECTS = frozenset("me us him them saya aku kami gue gw".split())
+CLOSE_OBJECTS = OBJECTS - {"him", "them"}  # the writer and their own ("they lock us"), not others
 WILL = frozenset("bakal akan pernah will be won t get kena".split())  # between a negation and what it denies
-CLOSE_OBJECTS = OBJECTS - {"him", "them"}
 SUBJECTS = frozenset("saya kami gue i we he she dia mereka they".split())
 # the writer or someone close, of whom a danger word said as happening is danger now ("they get
 # beaten if they miss the target" is about others)

@@ -273,8 +273,7 @@ _STORY_STRONG = [
     "kept her passport", "kept his passport", "kept my passport", "get home", "got home",
     # wages owed and no news: what happened to someone, not what an ad promises
     "hasnt paid", "hasn't paid", "has not paid", "havent paid", "haven't paid", "not been paid", "didnt pay",
-    "didn't pay", "did not pay", "heard nothing", "no news", "ga digaji", "gak digaji", "tidak digaji",
-    "belum digaji", "belum gajian",
+    "didn't pay", "did not pay", "heard nothing", "no news", "belum digaji", "belum gajian",
     # someone in danger now (the engine has already answered with help; an offer check would be noise)
     "dipaksa", "diculik", "dikunci", "nyiksa", "tebusan", "ditebus", "ga bisa keluar", "gak bisa keluar",
     "tidak bisa keluar", "ga dikasih keluar", "gak digaji", "ga digaji", "tidak digaji", "ga dibayar",
