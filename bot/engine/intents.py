@@ -21,6 +21,7 @@ content/intents.yaml (menu, language, ...), and "unknown".
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -479,7 +480,8 @@ class IntentMatcher:
         only_combos = bool(em_hits) and all(h.startswith("(combo") for h in em_hits)
         laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
         if intent == EMERGENCY and (laughing or self._data_sense(words, hits, em_hits)
-                                    or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos)):
+                                    or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos,
+                                                     clauses=_clauses(text, self.table, words))):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -568,13 +570,17 @@ class IntentMatcher:
                 return True
         return False
 
-    def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None, only_combos: bool = False) -> bool:
+    def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None, only_combos: bool = False,
+                 clauses: list[int] | None = None) -> bool:
         """Danger words that are not about danger now to the writer or someone close: a film or a
         game, the news or a question about the law (when the writer says nothing of themselves or
         their family), or danger that is over ("dulu ... sekarang sudah pulang")."""
         nn = self.not_now
         if not nn:
             return False
+        # "paspor ditahan, ga boleh keluar, apa aku bakal dihukum kalau kabur?": danger said plainly
+        # in a part of its own is not cleared by a question, a "what if" or hearsay elsewhere
+        plain = not only_combos and self._plain_danger_part(words, hits_words, clauses)  # a combo's words may lie apart
         if self._other_sense(words, hits_words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
@@ -602,17 +608,47 @@ class IntentMatcher:
         danger = {w for w in hits_words or () if w not in self.country_by_word}  # "di kamboja, sy ..." is not "... me"
         # ...nor a fear of what others went through ("saya takut ditahan kayak di berita")
         if (self._has(nn.get("hearsay", []), words) and (not _done_to_writer(words, danger) or _fear_of(words, hits_words))
-                and not now):
+                and not now and not plain and not self._done_to_kin(words, danger)):  # "kata orang adikku dijual, bener ga?"
             return True  # "i heard there are people locked up in myanmar", not "i heard the boss: they will sell me"
         if self._has(nn.get("laughter", []), words):
             return True  # "dikunci di luar sama adikku wkwk"
-        if any(self._has(nn.get(g, []), words) for g in ("law_question", "hypothetical")) and not now:
+        if any(self._has(nn.get(g, []), words) for g in ("law_question", "hypothetical")) and not now and not plain:
             return True  # "korban yang dipaksa nipu bakal dihukum ga?"; "kalau nanti aku disekap gimana?"
         if self._has(nn.get("fiction", []), words) and not family:
             return True
-        if self._has(nn.get("question", []), words) and not personal and not now:
+        if self._has(nn.get("question", []), words) and not personal and not now and not plain:
             return True
         if self._over(words) and not self._danger_since(words, hits_words):
+            return True
+        return False
+
+    def _done_to_kin(self, words: list[str], hits_words: set[str]) -> bool:
+        """A danger word right after one of the writer's family ("adikku dijual", "anak saya disekap")."""
+        if CLAIMED & set(words):
+            return False  # "ada yg ngaku dari KBRI, katanya anak saya ditahan": a caller's claim, itself to check
+        return any(w in hits_words and any(v not in PEOPLE and stems(v) & self.kin for v in words[max(0, j - 3) : j])
+                   for j, w in enumerate(words))
+
+    def _plain_danger_part(self, words: list[str], hits_words: set[str] | None, clauses: list[int] | None) -> bool:
+        """One part of a message of several (split at commas, full stops, question marks) says
+        danger plainly: a danger word, and in that part no hedge ("kalau", "takut", "dulu"), no
+        general word ("korban", "victims") and no phrase of a question, hearsay, the news or a story."""
+        if not hits_words or not clauses or clauses[-1] == 0 or self._over(words):
+            return False
+        # being forced to scam is what a question about the law asks of ("dipaksa nipu, nanti dihukum ga?"),
+        # and running away is the person's own act ("aku kabur dari majikan, overstay dihukum ga?")
+        hits_words = hits_words - ASKED_ABOUT_ACTS
+        parts: dict[int, list[str]] = defaultdict(list)
+        for w, c in zip(words, clauses):
+            parts[c].append(w)
+        acts = {w for w in hits_words if w not in self.things and w not in HELD_THINGS and w not in NEGATIONS and w not in ABLE}
+        for part in parts.values():
+            if not set(part) & acts or set(part) & (HEDGES | GENERAL_PEOPLE):
+                continue
+            if self._denied(part, hits_words & set(part)) or self._other_sense(part, hits_words & set(part)):
+                continue  # "ga ada yg dikurung", "ga bisa pulang lebaran"
+            if any(self._has(self.not_now.get(g, []), part) for g in PART_CLEARS):
+                continue
             return True
         return False
 
@@ -742,12 +778,14 @@ class IntentMatcher:
     def without_intent(self, words: list[str], intent: str, _inner: bool = False) -> Match | None:
         """The analysis of the message with the words of `intent`'s keywords taken out ("mau
         bunuh diri" out of "bos ngancam bunuh saya, mau bunuh diri aja"), or None if nothing is left."""
-        drop: set[str] = set()
-        present = set(words)
+        # the message's words that stand for a keyword's words, in other forms too ("nyakitin
+        # diriku" for "nyakitin diri"), when every word of the keyword is there
+        positions = self._positions(words)
+        drop: set[int] = set()
         for kw in self.keywords:
-            if kw.intent == intent and all(w in present for w in kw.words):
-                drop.update(kw.words)
-        rest = [w for w in words if w not in drop]
+            if kw.intent == intent and all(w in positions for w in kw.words):
+                drop.update(i for w in kw.words for i, _ in positions[w])
+        rest = [w for i, w in enumerate(words) if i not in drop]
         return self.analyse(" ".join(rest), rest, _inner=_inner) if rest else None
 
     def _combo_score(self, positions) -> tuple[float, set[str]]:
@@ -843,6 +881,25 @@ class IntentMatcher:
 
     def is_emergency(self, text: str) -> bool:
         return self.analyse(text).intent == EMERGENCY
+
+
+CLAUSE_BREAK = re.compile(r"[,.;:!?\n]+")
+# words of people in general: "korban yg dipaksa nipu, dihukum ga?" speaks of victims, not of the writer
+# ...and of what happens now and then ("kadang ada yg dipukul"): not to the writer, now
+GENERAL_PEOPLE = frozenset("korban victim victims people orang2 wni pekerja workers kadang sometimes often sering".split())
+CLAIMED = frozenset("ngaku mengaku ngakunya claiming claims claimed pretending".split())
+ASKED_ABOUT_ACTS = frozenset("dipaksa paksa dipaksain terpaksa forced force kabur escape escaped nipu menipu scam "
+                             "kerja bekerja work working".split())
+PART_CLEARS = ("law_question", "hypothetical", "hearsay", "news", "question", "fiction", "over", "laughter", "later")
+
+
+def _clauses(text: str, table: dict[str, str], words: list[str]) -> list[int] | None:
+    """For each word, which part of the message (between commas, full stops, question marks)
+    it is in; None when the parts' words do not add up to the message's (a slang mapping across them)."""
+    parts = [tokens(p, table) for p in CLAUSE_BREAK.split(text)]
+    if [w for p in parts for w in p] != words:
+        return None
+    return [i for i, p in enumerate(parts) for _ in p]
 
 
 WRITER_OBJECT = frozenset("me us saya aku kami sy gw".split())
