@@ -102,7 +102,7 @@ def test_walk_every_node_of_every_module(content, lang, mid):
 
 def test_the_menu_opens_a_topic_with_its_tool_and_the_lesson_one_tap_away(content):
     """"Cek perekrut" in the menu starts the guided check (recruiter.yaml `opens_with`); its first
-    screen has a button to the lesson; a shared link still opens the lesson."""
+    screen has a button to the lesson; a shared link opens its topic the same way."""
     engine = new_engine(content)
     replies = engine.handle("m", Event.button("m:recruiter"))
     assert replies[0].source == "tool:recruiter_check"
@@ -112,7 +112,8 @@ def test_the_menu_opens_a_topic_with_its_tool_and_the_lesson_one_tap_away(conten
     assert replies[0].source == "node:recruiter:intro"
     assert engine.handle("m", Event.message("iya"))[0].source != "tool:recruiter_check"  # the check was left
     replies = new_engine(content).handle("d", Event.start("recruiter"))
-    assert replies[-1].source == "node:recruiter:intro"
+    assert replies[-1].source == "tool:recruiter_check"
+    assert any(b.data == "a:lesson:recruiter" for b in buttons(replies))
     assert new_engine(content).handle("f", Event.button("m:fake_offer"))[0].source.startswith("node:fake_offer")
 
 
@@ -289,9 +290,11 @@ def test_deep_link_payloads(content, payload, module, lang, ref):
 def test_deep_link_opens_module_in_language_and_counts_referral(content):
     store = MemoryStore()
     engine = new_engine(content, store)
-    replies = engine.handle("d", Event.start("recruiter-en-desa_sukamaju"))
-    start = content.modules["recruiter"]["nodes"][content.modules["recruiter"]["start"]]
+    replies = engine.handle("d", Event.start("fake_offer-en-desa_sukamaju"))
+    start = content.modules["fake_offer"]["nodes"][content.modules["fake_offer"]["start"]]
     assert snippet(content, start["text"], "en") in all_text(replies)
+    # the recruiter link starts its guided check, in English, as the menu's topic does
+    assert "tool:recruiter_check" in [r.source for r in new_engine(content).handle("e", Event.start("recruiter-en"))]
     assert ("referral", "desa_sukamaju", 1) in [(k, l, n) for _, k, l, n in store.counters()]
     bad = engine.handle("d2", Event.start("!!bad payload!!"))
     assert "Menu utama" in all_text(bad)

@@ -231,8 +231,9 @@ class Engine:
             "and find help. It is free. I do not keep what you write.\n"
             "Type your question or tap a button. Type /hapus any time to delete what I keep about you."
         ), source="start")
-        if module:  # a shared link opens the lesson itself (docs/sharing.md)
-            return [welcome] + self._open_module(t, module)
+        if module:  # a shared link opens its topic as the menu does (docs/sharing.md): the
+            # recruiter link starts the guided check, with the lesson one tap away
+            return [welcome] + self._open_topic(t, module)
         s.leave_module()
         return [welcome, self._menu(t)]
 
@@ -606,6 +607,8 @@ class Engine:
         if (self.desk.reports_for_someone(t.said.words) and not m.country
                 and (m.intent in ("help", "followup", UNKNOWN) or m.guessed())):
             return self._sos_on_top(t, self.desk.for_family(t))  # "saya di rumah, melapor untuk kakak saya"
+        if _asks_for_numbers(t.said.words) and not m.country:
+            return self._sos_on_top(t, self.desk.more(t))  # "nomor lain ada gk? yg tadi gk diangkat", "give me all the contacts"
         short_question = self._short_question_answer(t, m)
         if short_question is not None:
             return self._sos_on_top(t, self._answer(t, short_question))  # "apa nanti aku dihukum?"
@@ -1492,3 +1495,15 @@ def _looks_like_nonsense(words: list[str]) -> bool:
         return (best >= 4 or ("q" in w and "qu" not in w)
                 or any(k in w for k in ("asd", "qwe", "zxc", "hjkl", "jkl", "sdfg", "poiu")))
     return bool(words) and all(junk(w) for w in words)
+
+
+NUMBER_WORDS = frozenset("nomor nomer no number numbers kontak contact contacts hotline telepon telpon phone".split())
+MORE_WORDS = frozenset("lain lainnya semua all other others another more else lagi selain".split())
+ASKS_NUMBERS_MAX_WORDS = 10
+
+
+def _asks_for_numbers(words: list[str]) -> bool:
+    """"nomor lain ada gk?", "semua nomor yg bisa dihubungin apa aja?", "give me all the contacts":
+    after the emergency reply, the other contacts (a short message asking for more numbers)."""
+    ws = set(words)
+    return len(words) <= ASKS_NUMBERS_MAX_WORDS and bool(ws & NUMBER_WORDS) and bool(ws & MORE_WORDS)
