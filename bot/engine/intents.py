@@ -113,6 +113,7 @@ DONE_TO_ACTIVE = frozenset("lock locks locked locking sell sells sold selling hi
 OBJECTS = frozenset("me us him them saya aku kami gue gw".split())
 CLOSE_OBJECTS = OBJECTS - {"him", "them"}  # the writer and their own ("they lock us"), not others
 WILL = frozenset("bakal akan pernah will be won t get kena".split())  # between a negation and what it denies
+DENY_BETWEEN = WILL | frozenset("ada yg yang any anyone".split())
 SUBJECTS = frozenset("saya kami gue i we he she dia mereka they".split())
 # the writer or someone close, of whom a danger word said as happening is danger now ("they get
 # beaten if they miss the target" is about others)
@@ -481,7 +482,8 @@ class IntentMatcher:
         laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
         if intent == EMERGENCY and (laughing or self._data_sense(words, hits, em_hits)
                                     or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos,
-                                                     clauses=_clauses(text, self.table, words))):
+                                                     clauses=_clauses(text, self.table, words),
+                                                     phrase_words=self._emergency_hit_words([h for h in em_hits if not h.startswith("(")]))):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -555,23 +557,28 @@ class IntentMatcher:
         return bool(stems(w) & self.ambiguous) and w not in self.things and not stems(w) & self.kin
 
     def _over(self, words: list[str]) -> bool:
-        """A phrase that says the danger is over ("tahun lalu", "sudah pulang"), not one that says
-        since when it goes on ("dikurung sejak bulan lalu", "locked up since last year") or when
-        the person left ("sy berangkat bulan lalu ..., kami ga boleh keluar gedung")."""
+        return self._over_at(words) is not None
+
+    def _over_at(self, words: list[str]) -> int | None:
+        """Where the last phrase is that says the danger is over ("tahun lalu", "sudah pulang"),
+        if any; not one that says since when it goes on ("dikurung sejak bulan lalu", "locked up
+        since last year") or when the person left ("sy berangkat bulan lalu ..., kami ga boleh keluar gedung")."""
         present = set(words)
         n = len(words)
+        last = None
         for p in self.not_now.get("over", []):
             if p[0] not in present:
                 continue
             k = len(p)
-            if any(tuple(words[i : i + k]) == p and not (i > 0 and words[i - 1] in ONGOING_SINCE)
-                   and not set(words[max(0, i - 2) : i]) & LEFT
-                   and not (i > 0 and words[i - 1] in NEGATIONS) for i in range(n - k + 1)):  # "ga bebas keluar"
-                return True
-        return False
+            for i in range(n - k + 1):
+                if (tuple(words[i : i + k]) == p and not (i > 0 and words[i - 1] in ONGOING_SINCE)
+                        and not set(words[max(0, i - 2) : i]) & LEFT
+                        and not (i > 0 and words[i - 1] in NEGATIONS)):  # "ga bebas keluar"
+                    last = i if last is None else max(last, i)
+        return last
 
     def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None, only_combos: bool = False,
-                 clauses: list[int] | None = None) -> bool:
+                 clauses: list[int] | None = None, phrase_words: set[str] | None = None) -> bool:
         """Danger words that are not about danger now to the writer or someone close: a film or a
         game, the news or a question about the law (when the writer says nothing of themselves or
         their family), or danger that is over ("dulu ... sekarang sudah pulang")."""
@@ -580,7 +587,10 @@ class IntentMatcher:
             return False
         # "paspor ditahan, ga boleh keluar, apa aku bakal dihukum kalau kabur?": danger said plainly
         # in a part of its own is not cleared by a question, a "what if" or hearsay elsewhere
-        plain = not only_combos and self._plain_danger_part(words, hits_words, clauses)  # a combo's words may lie apart
+        # ...nor by a phrase of the past before it ("kontrak habis 3 tahun lalu, paspor ditahan, dia sakit")
+        over_at = self._over_at(words)
+        # (a danger phrase's words: a combination's may lie apart, "pulang ..., masih susah tidur")
+        plain = self._plain_danger_part(words, phrase_words, clauses, after=over_at)
         if self._other_sense(words, hits_words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
@@ -614,11 +624,13 @@ class IntentMatcher:
             return True  # "dikunci di luar sama adikku wkwk"
         if any(self._has(nn.get(g, []), words) for g in ("law_question", "hypothetical")) and not now and not plain:
             return True  # "korban yang dipaksa nipu bakal dihukum ga?"; "kalau nanti aku disekap gimana?"
+        if self._has(nn.get("house_rules", []), words) and not now and not plain:
+            return True  # "aku ga boleh keluar malem sama mama", "dikunci di luar kamar pas main petak umpet"
         if self._has(nn.get("fiction", []), words) and not family:
             return True
         if self._has(nn.get("question", []), words) and not personal and not now and not plain:
             return True
-        if self._over(words) and not self._danger_since(words, hits_words):
+        if over_at is not None and not self._danger_since(words, hits_words) and not plain:
             return True
         return False
 
@@ -629,19 +641,26 @@ class IntentMatcher:
         return any(w in hits_words and any(v not in PEOPLE and stems(v) & self.kin for v in words[max(0, j - 3) : j])
                    for j, w in enumerate(words))
 
-    def _plain_danger_part(self, words: list[str], hits_words: set[str] | None, clauses: list[int] | None) -> bool:
+    def _plain_danger_part(self, words: list[str], hits_words: set[str] | None, clauses: list[int] | None,
+                           after: int | None = None) -> bool:
         """One part of a message of several (split at commas, full stops, question marks) says
         danger plainly: a danger word, and in that part no hedge ("kalau", "takut", "dulu"), no
         general word ("korban", "victims") and no phrase of a question, hearsay, the news or a story."""
-        if not hits_words or not clauses or clauses[-1] == 0 or self._over(words):
+        if not hits_words or not clauses or clauses[-1] == 0:
             return False
+        if after is not None:  # only the parts that begin after the last word of the past count
+            past_part = clauses[after]
+            kept = [(w, c) for w, c in zip(words, clauses) if c > past_part]
+            words, clauses = [w for w, _ in kept], [c for _, c in kept]
         # being forced to scam is what a question about the law asks of ("dipaksa nipu, nanti dihukum ga?"),
         # and running away is the person's own act ("aku kabur dari majikan, overstay dihukum ga?")
         hits_words = hits_words - ASKED_ABOUT_ACTS
         parts: dict[int, list[str]] = defaultdict(list)
         for w, c in zip(words, clauses):
             parts[c].append(w)
-        acts = {w for w in hits_words if w not in self.things and w not in HELD_THINGS and w not in NEGATIONS and w not in ABLE}
+        # what is done ("ditahan", "dikurung"), not the thing it is done to ("paspor", "hp")
+        acts = {w for w in hits_words if w not in HELD_THINGS | NEGATIONS | ABLE | PHONES
+                and (w not in self.things or stems(w) & self.ambiguous)}
         for part in parts.values():
             if not set(part) & acts or set(part) & (HEDGES | GENERAL_PEOPLE):
                 continue
@@ -694,7 +713,7 @@ class IntentMatcher:
 
         def negated(i: int) -> bool:
             k = i - 1
-            while k >= 0 and i - k <= 3 and words[k] in WILL:
+            while k >= 0 and i - k <= 3 and words[k] in DENY_BETWEEN:  # "ga bakal dikurung", "ga ada yg dikurung"
                 k -= 1
             return k >= 0 and words[k] in NEGATIONS
 
@@ -887,10 +906,11 @@ CLAUSE_BREAK = re.compile(r"[,.;:!?\n]+")
 # words of people in general: "korban yg dipaksa nipu, dihukum ga?" speaks of victims, not of the writer
 # ...and of what happens now and then ("kadang ada yg dipukul"): not to the writer, now
 GENERAL_PEOPLE = frozenset("korban victim victims people orang2 wni pekerja workers kadang sometimes often sering".split())
+PHONES = frozenset("hp handphone phone phones ponsel".split())
 CLAIMED = frozenset("ngaku mengaku ngakunya claiming claims claimed pretending".split())
 ASKED_ABOUT_ACTS = frozenset("dipaksa paksa dipaksain terpaksa forced force kabur escape escaped nipu menipu scam "
                              "kerja bekerja work working".split())
-PART_CLEARS = ("law_question", "hypothetical", "hearsay", "news", "question", "fiction", "over", "laughter", "later")
+PART_CLEARS = ("law_question", "hypothetical", "hearsay", "news", "question", "fiction", "over", "laughter", "later", "house_rules")
 
 
 def _clauses(text: str, table: dict[str, str], words: list[str]) -> list[int] | None:
