@@ -116,6 +116,9 @@ def test_deep_links_open_each_module_in_each_language(live, content, lang):
         other = "en" if lang == "id" else "id"  # the payload's language wins over Telegram's
         p = person(live, 2000 + i * 10 + (lang == "en"), other)
         got = p.command(f"/start {mid}-{lang}", Event.start(f"{mid}-{lang}", lang_hint=other))
+        if content.modules[mid].get("opens_with"):  # the link starts its tool (the recruiter check), as the menu does
+            msg, data = button(got, f"a:lesson:{mid}")  # ...with the lesson one tap away
+            got = p.press(msg, data)
         start = content.modules[mid]["nodes"][content.modules[mid]["start"]]
         if "text" in start:
             assert content.t(start["text"], lang)[:30] in "\n".join(m["text"] for m in got)
@@ -126,6 +129,9 @@ def test_each_module_plays_through_by_buttons(live, content):
     for i, mid in enumerate(content.modules):
         p = person(live, 2500 + i, "en")
         got = p.command(f"/start {mid}", Event.start(mid, lang_hint="en"))
+        if content.modules[mid].get("opens_with"):
+            msg, data = button(got, f"a:lesson:{mid}")
+            got = p.press(msg, data)
         pressed: set[str] = set()
         for _ in range(25):  # follow the first lesson button not pressed yet, to the end
             choices = [(m, d) for m in got for row in shape(m)[1] for _, d in row

@@ -58,7 +58,9 @@ def test_links_with_every_module_language_and_a_referral_round_trip_through_star
             payload = build_payload(mid, lang, "desa_suka_maju")
             p = person(live, 7100 + n, "id")
             got = p.command(f"/start {payload}", Event.start(payload, lang_hint="id"))
-            assert any(d and d.startswith(f"b:{mid}:") for m in got for row in shape(m)[1] for _, d in row)
+            # the topic opens: its lesson, or its tool with the lesson one tap away (the recruiter check)
+            opens = f"a:lesson:{mid}" if content.modules[mid].get("opens_with") else f"b:{mid}:"
+            assert any(d and d.startswith(opens) for m in got for row in shape(m)[1] for _, d in row)
             share = p.command("/bagikan", Event.cmd("bagikan", lang_hint="id"))
             assert f"https://t.me/{BOT_USERNAME}?start=menu-{lang}-desa_suka_maju" in share[0]["text"]
 
