@@ -659,7 +659,7 @@ class IntentMatcher:
         for w, c in zip(words, clauses):
             parts[c].append(w)
         # what is done ("ditahan", "dikurung"), not the thing it is done to ("paspor", "hp")
-        acts = {w for w in hits_words if w not in HELD_THINGS | NEGATIONS | ABLE | PHONES
+        acts = {w for w in hits_words if w not in HELD_THINGS | NEGATIONS | ABLE | PHONES | PLAIN_WEAK
                 and (w not in self.things or stems(w) & self.ambiguous)}
         for part in parts.values():
             if not set(part) & acts or set(part) & (HEDGES | GENERAL_PEOPLE):
@@ -906,6 +906,8 @@ CLAUSE_BREAK = re.compile(r"[,.;:!?\n]+")
 # words of people in general: "korban yg dipaksa nipu, dihukum ga?" speaks of victims, not of the writer
 # ...and of what happens now and then ("kadang ada yg dipukul"): not to the writer, now
 GENERAL_PEOPLE = frozenset("korban victim victims people orang2 wni pekerja workers kadang sometimes often sering".split())
+# words of danger phrases that alone say too little for a part of a message ("badan msh sakit2")
+PLAIN_WEAK = frozenset("sakit sick ill pulang home kerja work".split())
 PHONES = frozenset("hp handphone phone phones ponsel".split())
 CLAIMED = frozenset("ngaku mengaku ngakunya claiming claims claimed pretending".split())
 ASKED_ABOUT_ACTS = frozenset("dipaksa paksa dipaksain terpaksa forced force kabur escape escaped nipu menipu scam "
@@ -922,6 +924,9 @@ def _clauses(text: str, table: dict[str, str], words: list[str]) -> list[int] | 
     return [i for i, p in enumerate(parts) for _ in p]
 
 
+FORCED = frozenset({"dipaksa", "dipaksain"})
+WRITER_SUBJECTS = frozenset("saya aku kami sy aq gue gw".split())
+KIN_WORDS = frozenset("anak adik adek kakak abang suami istri ibu bapak ayah mama papa ponakan keponakan sepupu".split())
 WRITER_OBJECT = frozenset("me us saya aku kami sy gw".split())
 
 
@@ -977,6 +982,12 @@ def _stated_now(words: list[str], hits_words: set[str] | None) -> bool:
         since = next((i for i in range(j - 1, max(-1, j - 5), -1) if words[i] in SINCE_NOW), None)
         if since is not None and not set(words[max(0, since - 1) : j]) & HEDGES:
             return True  # "..., sekarang aku dikurung"
+        if (w in FORCED and j > 0 and words[j - 1] in WRITER_SUBJECTS and not (j > 1 and words[j - 2] in KIN_WORDS)
+                and not set(words[max(0, j - 4) : j]) & HEDGES):
+            return True  # "kami dipaksa kerja scam, bos bilang kalau lapor kami yg masuk penjara" (not "adik saya dipaksa")
+        if (w == "forced" and j > 1 and words[j - 1] in EN_PASSIVE and words[j - 2] in {"i", "we"}
+                and not set(words[:j]) & (HEDGES | QUESTION_CUES | {"because", "for"})):  # said first, not "will i be jailed because i was forced"
+            return True  # "I was forced to scam people online in cambodia. if i go to the police will i be arrested?"
         subject = _subject_of(words, j)
         close = subject is not None and (words[subject] in CLOSE_SUBJECTS or (subject > j and words[subject] in CLOSE_OBJECTS))
         if close and not set(words[max(0, min(subject, j) - 3) : j]) & HEDGES:
