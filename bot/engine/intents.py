@@ -556,9 +556,6 @@ class IntentMatcher:
         not a thing ("hp"): beside a cry for help, it is the danger."""
         return bool(stems(w) & self.ambiguous) and w not in self.things and not stems(w) & self.kin
 
-    def _over(self, words: list[str]) -> bool:
-        return self._over_at(words) is not None
-
     def _over_at(self, words: list[str]) -> int | None:
         """Where the last phrase is that says the danger is over ("tahun lalu", "sudah pulang"),
         if any; not one that says since when it goes on ("dikurung sejak bulan lalu", "locked up
