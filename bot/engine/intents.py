@@ -482,8 +482,7 @@ class IntentMatcher:
         laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
         if intent == EMERGENCY and (laughing or self._data_sense(words, hits, em_hits)
                                     or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos,
-                                                     clauses=_clauses(text, self.table, words),
-                                                     phrase_words=self._emergency_hit_words([h for h in em_hits if not h.startswith("(")]))):
+                                                     text=text, phrase_words=self._emergency_hit_words([h for h in em_hits if not h.startswith("(")]))):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -575,19 +574,13 @@ class IntentMatcher:
         return last
 
     def _not_now(self, words: list[str], positions, hits_words: set[str] | None = None, only_combos: bool = False,
-                 clauses: list[int] | None = None, phrase_words: set[str] | None = None) -> bool:
+                 text: str = "", phrase_words: set[str] | None = None) -> bool:
         """Danger words that are not about danger now to the writer or someone close: a film or a
         game, the news or a question about the law (when the writer says nothing of themselves or
         their family), or danger that is over ("dulu ... sekarang sudah pulang")."""
         nn = self.not_now
         if not nn:
             return False
-        # "paspor ditahan, ga boleh keluar, apa aku bakal dihukum kalau kabur?": danger said plainly
-        # in a part of its own is not cleared by a question, a "what if" or hearsay elsewhere
-        # ...nor by a phrase of the past before it ("kontrak habis 3 tahun lalu, paspor ditahan, dia sakit")
-        over_at = self._over_at(words)
-        # (a danger phrase's words: a combination's may lie apart, "pulang ..., masih susah tidur")
-        plain = self._plain_danger_part(words, phrase_words, clauses, after=over_at)
         if self._other_sense(words, hits_words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
@@ -612,6 +605,14 @@ class IntentMatcher:
         now = _stated_now(words, hits_words)
         if self._feared(words) and not now:
             return True  # "saya takut disiksa majikan kalau jadi ART di malaysia"
+        # "paspor ditahan, ga boleh keluar, apa aku bakal dihukum kalau kabur?": danger said plainly
+        # in a part of its own is not cleared by a question, a "what if" or hearsay elsewhere, nor
+        # by a phrase of the past before it ("kontrak habis 3 tahun lalu, paspor ditahan, dia sakit");
+        # the parts are found only here, where they can matter
+        over_at = self._over_at(words)
+        # (a danger phrase's words: a combination's may lie apart, "pulang ..., masih susah tidur")
+        plain = self._plain_danger_part(words, phrase_words, _clauses(text, self.table, words) if text else None,
+                                        after=over_at)
         danger = {w for w in hits_words or () if w not in self.country_by_word}  # "di kamboja, sy ..." is not "... me"
         # ...nor a fear of what others went through ("saya takut ditahan kayak di berita")
         if (self._has(nn.get("hearsay", []), words) and (not _done_to_writer(words, danger) or _fear_of(words, hits_words))
