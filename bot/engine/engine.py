@@ -430,6 +430,8 @@ class Engine:
             mid = self.intent_modules[m.intent]
             if m.country:
                 s.country = m.country
+                if m.intent == "help" and self.matcher.asks_about_mission(said.words):
+                    return self._country_card(t, m.country)  # "ada kbri di laos?": that country's mission, or that none is verified
             # "nomor kbri malaysia", or "nomor kbri nya?" once the country is known
             if m.country or (s.country and m.intent == "help"):
                 jump = self._country_shortcut(t, mid)
@@ -446,7 +448,8 @@ class Engine:
         if m.intent == "followup" and (ctx is not None or not self._about_something_else(m)):
             if ctx is not None and not (m.country and m.country != s.country):  # "jepang gimana?" after Korea: Japan
                 return self._followup(t, ctx)
-            if m.country and len(said.words) <= 3:  # "jepang gimana?", "kalau laos?": that country
+            if m.country and (len(said.words) <= COUNTRY_FOLLOWUP_WORDS or self.matcher.asks_about_mission(said.words)):
+                # "jepang gimana?", "trus kalau di vietnam?", "di hanoi ada kbri ga?": that country
                 s.country = m.country
                 return self._country_card(t, m.country)
             if m.country and "help" in self.intent_modules:  # "adik saya di kamboja, harus gimana?"
@@ -1418,6 +1421,7 @@ BACK_PRONOUNS = frozenset("dia doi beliau he she they her his him them itu terse
 DETAIL_WORDS = 15  # "but the agent says it's free, they cut it from my salary later" adds to the check just made
 CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes on from the last answer
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
+COUNTRY_FOLLOWUP_WORDS = 4  # "trus kalau di vietnam?" after a result: the country; longer, a question about someone there
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
 
 

@@ -257,6 +257,7 @@ class IntentMatcher:
         intents_file = content.files.get("intents.yaml", {}) or {}
         self.intents_file = intents_file
         self.extra_vocab.update(w for p in intents_file.get("not_typos", []) or [] for w in tokens(str(p), self.table))
+        self.mission_words = frozenset(w for p in intents_file.get("mission_words", []) or [] for w in tokens(str(p), self.table))
         self._build_index()
         self.examples = ExampleModel(content.examples, self.table) if content.examples else None
 
@@ -533,6 +534,11 @@ class IntentMatcher:
     def speaks_of_someone(self, words: list[str]) -> bool:
         """The writer or someone close ("saya", "my", "anak saya"): a story, not a pasted ad."""
         return self._has(self.family, words) or self._has(self.not_now.get("personal", []), words)
+
+    def asks_about_mission(self, words: list[str]) -> bool:
+        """"ada kbri di laos?", "is there an embassy in Manila?": an embassy or consulate named
+        (intents.yaml mission_words)."""
+        return not self.mission_words.isdisjoint(words)
 
     def speaks_of_family(self, words: list[str]) -> bool:
         """"anak saya", "suami saya", "my brother": someone close (emergency.yaml family_words)."""
