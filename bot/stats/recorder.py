@@ -45,6 +45,8 @@ class Recorder:
             src = r.source or ""
             if src.startswith("tool:"):
                 tool_replied = True
+            if src.startswith("country:"):  # a country's card shows the Kemlu hotline and its mission
+                out.add(("help", s.country or "-"))
             if not src.startswith("node:"):
                 continue
             _, mid, nid = (src.split(":") + ["", ""])[:3]
