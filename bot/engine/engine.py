@@ -383,7 +383,7 @@ class Engine:
         claimed = self._claimed_by_tool(t, deferring=True)
         if claimed:
             if m.scores.get("departing", 0.0) >= THRESHOLD:
-                return self.conversation.departing(t) + claimed
+                return self._with_sos(t, self.conversation.departing(t)) + claimed
             return claimed
 
         if s.tool:
@@ -400,7 +400,7 @@ class Engine:
             self._count("intent", "departing")
             s.leave_tool()
             s.remember(Context("departing", s.turn))  # "emang masih bisa batal?" is about this card
-            return self.conversation.departing(t)
+            return self._with_sos(t, self.conversation.departing(t))
 
         if best is not None and self._over_small_talk(best, m) and self._answer_fits(best, m) and not goes_on:
             if m.country:
@@ -920,7 +920,19 @@ class Engine:
             ids.append(EMBASSY)  # the country's mission, after the Kemlu hotline (ContactBook.order)
         lines = self.contacts.brief_lines(ids, t.lang, s.country)
         s.remember(Context("answer", s.turn, ref=aid))
-        return pack(t.txt(entry["text"]), lines, rows, f"answer:{aid}")
+        replies = pack(t.txt(entry["text"]), lines, rows, f"answer:{aid}")
+        if entry.get("module") == self.intent_modules.get("help"):
+            replies = self._with_sos(t, replies)  # unpaid wages, lost contact, ...: trouble that can turn to danger
+        return replies
+
+    def _with_sos(self, t: Turn, replies: list[Reply]) -> list[Reply]:
+        """The 🆘 button last under a reply to someone near danger (a help answer, the stop card
+        of someone about to leave): one tap to the emergency reply if things turn worse."""
+        sos = self.desk.sos_row(t)
+        last = replies[-1]
+        if not any(row == sos for r in replies for row in r.buttons):
+            replies[-1] = dataclasses.replace(last, buttons=last.buttons + [sos])
+        return replies
 
     def _country_card(self, t: Turn, code: str) -> list[Reply]:
         """A country named on its own: what the bot knows of it and where help is."""
