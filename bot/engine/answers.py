@@ -38,7 +38,9 @@ ASKING_FOR_HELP = frozenset(
     # whom to reach ("minta nomor kbri dong", "aku mau minta bantuan kedutaan") and what about
     # ("mau lapor kasus perdagangan orang"): still the help topic's own question
     "nomor nomer number kbri kjri kedutaan embassy konsulat consulate hotline kemlu "
-    "kasus case tppo perdagangan orang trafficking".split()
+    "kasus case tppo perdagangan orang trafficking "
+    # a complaint line for migrant workers ("nomor pengaduan pekerja migran berapa?"): the help topic too
+    "pengaduan aduan mengadu ngadu complaint complain pekerja migran pmi tki migrant worker workers".split()
 )
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(

@@ -402,9 +402,10 @@ class IntentMatcher:
             kw = self.keywords[i]
             if len(kw.words) > 1 and not all(w in positions for w in kw.words):
                 continue  # cheap test first: a word of the phrase is missing
-            # "tidak bisa keluar" only in that order: "bisa kerja ke luar negeri ga?" is a question
+            # "tidak bisa keluar" only in that order: "bisa kerja ke luar negeri ga?" is a question;
+            # "takut mati" too: "permit mati, mau pulang tapi takut ditangkap" fears the police
             # ...and a follow-up phrase in its order: "apa aja yg hrs sy siapin" is not "saya harus apa"
-            ordered = len(kw.words) > 1 and (kw.intent == "followup" or (kw.intent == EMERGENCY and kw.words[0] in NEGATIONS))
+            ordered = len(kw.words) > 1 and (kw.intent == "followup" or (kw.intent == EMERGENCY and kw.words[0] in NEGATIONS | FEAR_WORDS))
             if (kw.intent in self.exact_intents or kw.intent in WORD_FOR_WORD) and len(kw.words) > 1:
                 # "ini bot ya" is not "ini bot apa ya"; "got it" is not "got paid for it"
                 s, a, b = self._match_phrase(kw.words, positions, ordered=True, slack=0)

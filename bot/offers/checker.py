@@ -280,6 +280,8 @@ _STORY_STRONG = [
     "gak dibayar", "tidak dibayar", "meninggal", "kecelakaan", "ga kirim kabar", "gak kirim kabar",
     "forced", "force me", "force us", "locked", "trapped", "being held", "ransom", "beat people", "beaten",
     "threaten", "kidnapped", "crying", "scared",
+    # rescued and home: what came after, not an offer
+    "rescued", "was rescued", "were rescued", "diselamatkan", "is home now", "came home", "came back home",
 ]
 _STORY_WEAK = [
     "dulu", "tahun lalu", "bulan lalu", "minggu lalu", "waktu itu", "saat itu", "kemarin", "katanya",
