@@ -46,7 +46,7 @@ ASKING_FOR_HELP = frozenset(
 QUESTION_FILLER = frozenset(
     "boleh apakah kah gak tidak nggak enggak ya iya kak min mas mbak bang dong sih nih kah kalo kalau "
     "is are do does can the my me i you it a an of to in on at or be if "
-    "trus terus lalu emang memang udah sudah aku gw gue then still so and".split()
+    "trus terus lalu emang memang udah sudah aku gw gue then still so and bingung confused".split()
 )
 
 
@@ -82,6 +82,9 @@ class AnswerIndex:
         self.unknown_weight = math.log(1.0 + n / min(n, UNKNOWN_WORD_SHARED_BY))
         self.q_weight = [sum(self.weight[v] for v in words) for _, words in self.questions]
         self.order = {aid: n for n, aid in enumerate(self.module_of)}
+        # every word of a country's names ("saudi", "arabia", "hong", "kong"): a message of these
+        # alone names a place (the engine's country card), it asks no question
+        self.country_name_words = frozenset(w for _, words in matcher.country_keywords for w in words)
         self.place_words: dict[str, set[str]] = defaultdict(set)  # a country -> the questions' words for it
         for code, words in matcher.country_keywords:
             if len(words) == 1 and words[0] in self.weight:  # "kamboja", "dubai"; not "phnom penh"
@@ -112,6 +115,8 @@ class AnswerIndex:
         message = [w for w in dict.fromkeys(_ages(m.words)) if _meaningful(w) and not _amount(w) and not self._place(w)]
         if not message or len(message) > MAX_WORDS:
             return []  # a pasted ad or a long story is not one question
+        if set(message) <= self.country_name_words:
+            return []  # "Saudi Arabia", "hong kong": a place
         if set(message) <= ASKING_FOR_HELP:
             return []  # "saya butuh bantuan" asks for the help topic, not for one of its answers
         # which question words each message word may stand for (itself, other forms, typos)

@@ -433,6 +433,10 @@ class Engine:
                 if m.intent == "help" and self.matcher.asks_about_mission(said.words):
                     return self._country_card(t, m.country)  # "ada kbri di laos?": that country's mission, or that none is verified
             # "nomor kbri malaysia", or "nomor kbri nya?" once the country is known
+            if m.intent == "help" and not m.country and self._asks_from_indonesia(said.words):
+                jump = self._location_shortcut(t, mid, "indonesia")
+                if jump is not None:  # "kalo nelpon dari indonesia kemana?" (after "myanmar" too): KP2MI,
+                    return jump       # not "where are you now?" nor the mission abroad
             if m.country or (s.country and m.intent == "help"):
                 jump = self._country_shortcut(t, mid)
                 if jump is not None:
@@ -1222,6 +1226,24 @@ class Engine:
             s.location = "abroad"
         return self._choose_country(t, s.country)
 
+    def _asks_from_indonesia(self, words: list[str]) -> bool:
+        """The writer is in Indonesia, or asks whom to call from there ("dari indonesia", "in
+        indonesia", "alamatnya di bekasi")."""
+        return self.desk.in_indonesia(words) or any(
+            a in FROM_WORDS and b in INDONESIA_WORDS for a, b in zip(words, words[1:]))
+
+    def _location_shortcut(self, t: Turn, mid: str, location: str) -> list[Reply] | None:
+        """The screen the module's own "where are you?" button for this location leads to."""
+        nodes = self.content.modules[mid]["nodes"]
+        start = nodes.get(self.content.modules[mid]["start"], {})
+        target = next((b.get("goto") for b in start.get("buttons", [])
+                       if (b.get("set") or {}).get("location") == location and b.get("goto") in nodes), None)
+        if target is None:
+            return None
+        t.session.leave_tool()
+        t.session.location = location
+        return self._show_node(t, mid, target)
+
     def _country_node(self, mid: str, reporter: str) -> str | None:
         """The node asking for the country on this reporter's path (the one a button setting
         `reporter` leads to: the contacts come next, not "for whom?"), else the module's first."""
@@ -1456,6 +1478,9 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
+# "nelpon dari indonesia", "who do i call in indonesia": where the writer calls from
+FROM_WORDS = frozenset("di dari dr in from inside within".split())
+INDONESIA_WORDS = frozenset("indonesia indo".split())
 SMALL_TALK = frozenset({"delete", "share", "human", "privacy", "language_other", "language", "thanks", "greeting", "self_harm", "departing"})
 QUESTION_WORDS = frozenset(
     "apa apakah gimana bagaimana kenapa mengapa boleh bisakah bolehkah wajar legal bener benar asli beneran "

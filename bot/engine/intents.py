@@ -69,7 +69,7 @@ PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we 
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an m am is are was were be mau".split())
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
-LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅")  # "mati aku bulan ini 😂": a joke, like "wkwk"
+LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅", "😁", "😜", "🤪")  # "mati aku bulan ini 😂": a joke, like "wkwk"
 # A fear ("takut") of what may happen if the writer makes a choice ("kalau daftar", "if I go"), with
 # no word of now: not danger now
 FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry fear".split())
@@ -430,7 +430,7 @@ class IntentMatcher:
                 continue  # "suami saya di malaysia dipersulit ..., saya bisa bantu apa?" asks about him, not about the bot
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
-        combo, combo_words = self._combo_score(positions)
+        combo, combo_words, combo_span = self._combo_score(positions)
         if combo:
             hits[EMERGENCY].append("(combo: " + " ".join(sorted(combo_words)) + ")")
             scores[EMERGENCY] = max(scores.get(EMERGENCY, 0.0), combo)
@@ -482,9 +482,14 @@ class IntentMatcher:
         em_hits = hits.get(EMERGENCY, [])
         only_combos = bool(em_hits) and all(h.startswith("(combo") for h in em_hits)
         laughing = any(e in text for e in LAUGHING_EMOJI) and not self._has(self.not_now.get("still", []), words)
+        # the words that say danger in a part of their own: a danger phrase's, and a combination's
+        # when it is said in its order in one part ("since last week the employer doesn't let her leave")
+        phrase_words = self._emergency_hit_words([h for h in em_hits if not h.startswith("(")])
+        if combo >= THRESHOLD and combo_span and _one_clause(text, self.table, words, combo_span):
+            phrase_words = (phrase_words or set()) | (combo_words - PEOPLE - FUNCTION_WORDS)
         if intent == EMERGENCY and (laughing or self._data_sense(words, hits, em_hits)
                                     or self._not_now(words, positions, self._emergency_hit_words(em_hits), only_combos,
-                                                     text=text, phrase_words=self._emergency_hit_words([h for h in em_hits if not h.startswith("(")]))):
+                                                     text=text, phrase_words=phrase_words)):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
             intent = self._decide(scores)
@@ -812,9 +817,11 @@ class IntentMatcher:
         rest = [w for i, w in enumerate(words) if i not in drop]
         return self.analyse(" ".join(rest), rest, _inner=_inner) if rest else None
 
-    def _combo_score(self, positions) -> tuple[float, set[str]]:
-        """The best combo's score and the words of the phrases it matched."""
-        best, best_words = 0.0, set()
+    def _combo_score(self, positions) -> tuple[float, set[str], tuple[int, int] | None]:
+        """The best combo's score, the words of the phrases it matched, and where it lies (its
+        first and last word) when its phrases come in the order of its groups ("ga dikasih
+        pulang", not "pulang ..., gaji ga dikasih full")."""
+        best, best_words, best_span = 0.0, set(), None
         for groups in self.combos:
             spans = []
             total = 0.0
@@ -835,8 +842,9 @@ class IntentMatcher:
                 hi = max(sp[2] for sp in spans)
                 score = total / len(groups) + 3.0
                 if hi - lo <= COMBO_WINDOW and score > best:
-                    best, best_words = score, {w for sp in spans for w in sp[3]}
-        return best, best_words
+                    in_order = all(x[2] < y[1] for x, y in zip(spans, spans[1:]))
+                    best, best_words, best_span = score, {w for sp in spans for w in sp[3]}, (lo, hi) if in_order else None
+        return best, best_words, best_span
 
     def _language(self, words: list[str]) -> str | None | bool:
         """The language asked for; True when a language is asked for but not one we have
@@ -927,6 +935,12 @@ def _clauses(text: str, table: dict[str, str], words: list[str]) -> list[int] | 
     if [w for p in parts for w in p] != words:
         return None
     return [i for i, p in enumerate(parts) for _ in p]
+
+
+def _one_clause(text: str, table: dict[str, str], words: list[str], span: tuple[int, int]) -> bool:
+    """Do the words from span[0] to span[1] lie in one part of the message?"""
+    clauses = _clauses(text, table, words) if text else None
+    return bool(clauses) and clauses[span[0]] == clauses[span[1]]
 
 
 FORCED = frozenset({"dipaksa", "dipaksain"})
