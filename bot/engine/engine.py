@@ -35,7 +35,7 @@ from bot.engine.about import render_sources
 from bot.engine.answers import ON_ITS_OWN, QUESTION_FILLER, AnswerIndex
 from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, OpenModule, ToolButton
 from bot.engine.commands import Command
-from bot.engine.contacts import EMBASSY, ContactBook
+from bot.engine.contacts import EMBASSY, HOTLINE_ABROAD, ContactBook
 from bot.engine.conversation import Conversation
 from bot.engine.emergency import EmergencyDesk
 from bot.engine.events import DELETE_SENT, Button, Event, Reply, pack
@@ -422,8 +422,14 @@ class Engine:
             if m.country:
                 s.country = m.country
             return self._followup(t, ctx, m)  # "tapi katanya uangnya buat tiket" after the answer on fees: its part that fits
-        named = self._named_contacts(said.words) if m.intent == "help" and len(said.words) <= 10 else []
-        if named and not m.country:  # "nomor kemlu yg asli brp?": that number, at once
+        # a contact named in a short help question, or in a longer one that asks for its number
+        named = (self._named_contacts(said.words) if m.intent == "help" and (
+            len(said.words) <= 10 or (len(said.words) <= 16 and NUMBER_WORDS & set(said.words))) else [])
+        # "nomor kemlu yg asli brp?": that number, at once; with a country too when it is not the
+        # hotline the country's card gives anyway ("sy lg di hongkong, mau telpon KP2MI dari sini")
+        if named and (not m.country or set(named) - {HOTLINE_ABROAD}):
+            if m.country:
+                s.country = m.country
             return self._contacts_reply(t, named)
         if m.intent in self.intent_modules:
             self._count("intent", m.intent)
@@ -1478,6 +1484,7 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
+NUMBER_WORDS = frozenset("nomor nomer nomornya nomernya no number telpon telepon nelpon call phone hubungi contact".split())
 # "nelpon dari indonesia", "who do i call in indonesia": where the writer calls from
 FROM_WORDS = frozenset("di dari dr in from inside within".split())
 INDONESIA_WORDS = frozenset("indonesia indo".split())
