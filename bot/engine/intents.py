@@ -607,6 +607,11 @@ class IntentMatcher:
         personal = family or self._has(nn.get("personal", []), words)
         if self._has(nn.get("news", []), words) and not personal:
             return True  # "ada berita wni disekap lagi di myanmar": a report, whatever "lagi di" says
+        if CLAIMED & set(words) and MONEY_ASKED & set(words) and not self._has(nn.get("still", []), words):
+            # "ada yg telp ngaku dari KBRI, bilang anak sy ditahan dan harus transfer 15jt": a caller
+            # who claims the danger and asks for money is the scam the answer on repatriation
+            # costs warns of; the 🆘 button stays beside that answer, in case
+            return True
         # "masih di rumah", "lagi di rumah": still at home is not still held
         at_home = [w for i, w in enumerate(words) if not (i > 0 and words[i - 1] == "di" and w in HOME)]
         still = self._has(nn.get("still", []), at_home)
@@ -923,6 +928,7 @@ GENERAL_PEOPLE = frozenset("korban victim victims people orang2 wni pekerja work
 PLAIN_WEAK = frozenset("sakit sick ill pulang home kerja work".split())
 PHONES = frozenset("hp handphone phone phones ponsel".split())
 CLAIMED = frozenset("ngaku mengaku ngakunya claiming claims claimed pretending".split())
+MONEY_ASKED = frozenset("transfer tf transferin kirim bayar pay send usd dollar rupiah jt juta".split())
 ASKED_ABOUT_ACTS = frozenset("dipaksa paksa dipaksain terpaksa forced force kabur escape escaped nipu menipu scam "
                              "kerja bekerja work working".split())
 PART_CLEARS = ("law_question", "hypothetical", "hearsay", "news", "question", "fiction", "over", "laughter", "later", "house_rules")
