@@ -97,11 +97,11 @@ def play(engine: Engine, sc: Scenario, user: str = "dlg:1", clock: list[float] |
         unknown = set(expect) - EXPECT_KEYS
         if unknown:
             out.failures.append(f"{where}: unknown expectation {sorted(unknown)}")
-        out.failures += [f"{where}: {f}" for f in check(engine, user, last, expect)]
+        out.failures += [f"{where}: {f}" for f in check(engine, user, last, expect, sc.lang)]
     return out
 
 
-def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any]) -> list[str]:
+def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any], phone_lang: str | None = None) -> list[str]:
     text = "\n".join(r.text for r in replies)
     low = text.lower()
     sources = [r.source for r in replies]
@@ -141,8 +141,10 @@ def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any
         longest = max((len(r.text) for r in replies), default=0)
         if longest > int(expect["max_chars"]):
             bad.append(f"a reply of {longest} characters (max {expect['max_chars']})")
-    if "lang" in expect and engine.language_of(user) != expect["lang"]:
-        bad.append(f"language {engine.language_of(user)}, expected {expect['lang']}")
+    # the language the bot writes next to this person: their choice, else their phone's (after
+    # /hapus nothing is kept, and an English phone is written to in English again)
+    if "lang" in expect and engine.language_of(user, phone_lang) != expect["lang"]:
+        bad.append(f"language {engine.language_of(user, phone_lang)}, expected {expect['lang']}")
     if bad:
         bad.append("replies: " + text[:300].replace("\n", " / "))
     return bad
