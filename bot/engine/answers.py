@@ -40,7 +40,9 @@ ASKING_FOR_HELP = frozenset(
     "nomor nomer number kbri kjri kedutaan embassy konsulat consulate hotline kemlu "
     "kasus case tppo perdagangan orang trafficking "
     # a complaint line for migrant workers ("nomor pengaduan pekerja migran berapa?"): the help topic too
-    "pengaduan aduan mengadu ngadu complaint complain pekerja migran pmi tki migrant worker workers".split()
+    "pengaduan aduan mengadu ngadu complaint complain pekerja migran pmi tki migrant worker workers "
+    # where the writer is ("how can I get help if I'm still in Indonesia", "minta bantuan di luar negeri")
+    "indonesia indo abroad overseas luar negeri".split()
 )
 # words that carry no topic in a question, beyond the matcher's STOPWORDS
 QUESTION_FILLER = frozenset(

@@ -39,12 +39,12 @@ class EmergencyDesk:
     # -- who and when ------------------------------------------------------------------------
     def about_family(self, words: list[str]) -> bool:
         """Does the message say the person in danger is someone close ("anak saya disekap")?"""
-        return _has_phrase(words, self.family_phrases)
+        return has_phrase(words, self.family_phrases)
 
     def reports_for_someone(self, words: list[str]) -> bool:
         """"saya di rumah, melapor untuk kakak saya", "i'm reporting for him from home": the writer is
         someone close, not the one in danger ("apa nanti anak saya dihukum?" asks something else)."""
-        return _has_phrase(words, REPORTING_FOR)
+        return has_phrase(words, REPORTING_FOR)
 
     def in_indonesia(self, words: list[str], family: bool = False) -> bool:
         """Does the message place the person in Indonesia ("di penampungan PT di bekasi")? From a
@@ -53,7 +53,7 @@ class EmergencyDesk:
         phrases = self.indonesia_phrases
         if family:
             phrases = [p for p in phrases if p not in WRITER_PLACES]
-        return _has_phrase(words, phrases)
+        return has_phrase(words, phrases)
 
     @staticmethod
     def recent(t: Turn) -> bool:
@@ -155,7 +155,7 @@ REPORTING_FOR = [tuple(p.split()) for p in (
 WRITER_PLACES = frozenset({("di", "kampung"), ("di", "indonesia"), ("di", "indo"), ("masih", "di", "indonesia")})
 
 
-def _has_phrase(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+def has_phrase(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
     n = len(words)
     for p in phrases:
         k = len(p)

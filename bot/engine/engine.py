@@ -37,7 +37,7 @@ from bot.engine.callbacks import Action, AnswerButton, CountryPick, NodeButton, 
 from bot.engine.commands import Command
 from bot.engine.contacts import EMBASSY, HOTLINE_ABROAD, ContactBook
 from bot.engine.conversation import Conversation
-from bot.engine.emergency import EmergencyDesk
+from bot.engine.emergency import EmergencyDesk, has_phrase
 from bot.engine.events import DELETE_SENT, Button, Event, Reply, pack
 from bot.engine.intents import CONFIDENT, EMERGENCY, EXACT_EARLY_BONUS, GENERIC_INTENTS, HOW_CUES, SELF_HARM, THRESHOLD, UNKNOWN, IntentMatcher, Match
 from bot.engine.language import written_in
@@ -443,6 +443,10 @@ class Engine:
                 jump = self._location_shortcut(t, mid, "indonesia")
                 if jump is not None:  # "kalo nelpon dari indonesia kemana?" (after "myanmar" too): KP2MI,
                     return jump       # not "where are you now?" nor the mission abroad
+            if m.intent == "help" and not m.country and not s.country and has_phrase(said.words, ABROAD_NOW):
+                jump = self._location_shortcut(t, mid, "abroad")
+                if jump is not None:
+                    return jump  # "I'm an Indonesian abroad, which number do I call?": the Kemlu hotline first
             if m.country or (s.country and m.intent == "help"):
                 jump = self._country_shortcut(t, mid)
                 if jump is not None:
@@ -628,9 +632,10 @@ class Engine:
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = dataclasses.replace(m, intent=UNKNOWN)
-        elif m.guessed():
+        elif m.guessed() and not (m.intent == "thanks" and not danger_again):
             # a topic only the examples saw ("kak cepet mereka udah dateng" is not about recruiters):
-            # in the minutes after danger, what to do next comes first
+            # in the minutes after danger, what to do next comes first; thanks stay thanks
+            # ("makasih, udh aku terusin ke keluarganya"), the 🆘 button on top
             m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
         if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
@@ -1484,6 +1489,12 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
+# the writer is abroad now (not "kerja ke luar negeri", which is going)
+ABROAD_NOW = [tuple(p.split()) for p in (
+    "i am abroad", "i m abroad", "im abroad", "indonesian abroad", "indonesians abroad", "from abroad",
+    "calling from abroad", "living abroad", "working abroad now", "i am overseas", "i m overseas", "im overseas",
+    "sudah di luar negeri", "udah di luar negeri", "lagi di luar negeri", "sedang di luar negeri",
+    "dari luar negeri", "di luar negeri sekarang", "sekarang di luar negeri")]
 NUMBER_WORDS = frozenset("nomor nomer nomornya nomernya no number telpon telepon nelpon call phone hubungi contact".split())
 # "nelpon dari indonesia", "who do i call in indonesia": where the writer calls from
 FROM_WORDS = frozenset("di dari dr in from inside within".split())
@@ -1545,6 +1556,12 @@ def _looks_like_nonsense(words: list[str]) -> bool:
     return bool(words) and all(junk(w) for w in words)
 
 
+# the writer is abroad now (not "kerja ke luar negeri", which is going)
+ABROAD_NOW = [tuple(p.split()) for p in (
+    "i am abroad", "i m abroad", "im abroad", "indonesian abroad", "indonesians abroad", "from abroad",
+    "calling from abroad", "living abroad", "working abroad now", "i am overseas", "i m overseas", "im overseas",
+    "sudah di luar negeri", "udah di luar negeri", "lagi di luar negeri", "sedang di luar negeri",
+    "dari luar negeri", "di luar negeri sekarang", "sekarang di luar negeri")]
 NUMBER_WORDS = frozenset("nomor nomer no number numbers kontak contact contacts hotline telepon telpon phone".split())
 MORE_WORDS = frozenset("lain lainnya semua all other others another more else lagi selain".split())
 ASKS_NUMBERS_MAX_WORDS = 10
