@@ -1495,7 +1495,6 @@ ABROAD_NOW = [tuple(p.split()) for p in (
     "calling from abroad", "living abroad", "working abroad now", "i am overseas", "i m overseas", "im overseas",
     "sudah di luar negeri", "udah di luar negeri", "lagi di luar negeri", "sedang di luar negeri",
     "dari luar negeri", "di luar negeri sekarang", "sekarang di luar negeri")]
-NUMBER_WORDS = frozenset("nomor nomer nomornya nomernya no number telpon telepon nelpon call phone hubungi contact".split())
 # "nelpon dari indonesia", "who do i call in indonesia": where the writer calls from
 FROM_WORDS = frozenset("di dari dr in from inside within".split())
 INDONESIA_WORDS = frozenset("indonesia indo".split())
@@ -1556,13 +1555,9 @@ def _looks_like_nonsense(words: list[str]) -> bool:
     return bool(words) and all(junk(w) for w in words)
 
 
-# the writer is abroad now (not "kerja ke luar negeri", which is going)
-ABROAD_NOW = [tuple(p.split()) for p in (
-    "i am abroad", "i m abroad", "im abroad", "indonesian abroad", "indonesians abroad", "from abroad",
-    "calling from abroad", "living abroad", "working abroad now", "i am overseas", "i m overseas", "im overseas",
-    "sudah di luar negeri", "udah di luar negeri", "lagi di luar negeri", "sedang di luar negeri",
-    "dari luar negeri", "di luar negeri sekarang", "sekarang di luar negeri")]
-NUMBER_WORDS = frozenset("nomor nomer no number numbers kontak contact contacts hotline telepon telpon phone".split())
+# words that ask for a number ("nomor lain ada?", "sy lg di hongkong, mau telpon KP2MI, nomornya apa?")
+NUMBER_WORDS = frozenset("nomor nomer nomornya nomernya no number numbers kontak contact contacts hotline telepon telpon "
+                         "nelpon phone call hubungi".split())
 MORE_WORDS = frozenset("lain lainnya semua all other others another more else lagi selain".split())
 ASKS_NUMBERS_MAX_WORDS = 10
 
