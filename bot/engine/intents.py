@@ -398,6 +398,7 @@ class IntentMatcher:
         hits: dict[str, list[str]] = defaultdict(list)
         weak = 0.0
         weak_span: set[int] = set()
+        first_at: dict[str, int] = {}  # where each topic's first keyword starts: a tie goes to the topic named first
         for i in candidates:
             kw = self.keywords[i]
             if len(kw.words) > 1 and not all(w in positions for w in kw.words):
@@ -430,6 +431,7 @@ class IntentMatcher:
                 continue  # "suami saya di malaysia dipersulit ..., saya bisa bantu apa?" asks about him, not about the bot
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
+            first_at[kw.intent] = min(first_at.get(kw.intent, a), a)
         combo, combo_words, combo_span = self._combo_score(positions)
         if combo:
             hits[EMERGENCY].append("(combo: " + " ".join(sorted(combo_words)) + ")")
@@ -461,7 +463,7 @@ class IntentMatcher:
             if all(any(v in self.country_by_word for v in self._similar(w)) or self._danger_act(w) for w in rest):
                 scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, "tolong saya di kamboja", "help. locked. phnom penh"
         country = self._country(positions)
-        intent = self._decide(scores)
+        intent = self._decide(scores, first_at)
         learned = self.examples.scores(text, words) if self.examples is not None else {}
         if intent != EMERGENCY and learned and len(words) >= EXAMPLE_MIN_WORDS:
             margin = _margin(learned, EMERGENCY)
@@ -492,7 +494,7 @@ class IntentMatcher:
                                                      text=text, phrase_words=phrase_words)):
             # a film, a game, the news, a question about the law, or danger that is over
             scores = {k: v for k, v in scores.items() if k != EMERGENCY}
-            intent = self._decide(scores)
+            intent = self._decide(scores, first_at)
             weak = weak or THRESHOLD  # keep the 🆘 button beside the answer, in case
         if intent not in (EMERGENCY, SELF_HARM) and learned:
             intent = self._second_opinion(intent, words, country, scores, learned, hits)
@@ -881,14 +883,18 @@ class IntentMatcher:
                 scores[intent] = max(scores.get(intent, 0.0), THRESHOLD + len(ws))
                 hits[intent].append("(evidence: " + " ".join(sorted(ws)) + ")")
 
-    def _decide(self, scores: dict[str, float]) -> str:
+    def _decide(self, scores: dict[str, float], first_at: dict[str, int] | None = None) -> str:
+        """The intent the scores choose; on a tie between topics, the one named first in the
+        message ("agent says i must pay ..., is this legit?" is about the agent), not the one
+        whose keywords happen to be listed first in the content."""
+        at = first_at or {}
         if scores.get(EMERGENCY, 0.0) >= THRESHOLD:
             return EMERGENCY
         specific = {k: v for k, v in scores.items() if k not in GENERIC_INTENTS and k != EMERGENCY}
         generic = {k: v for k, v in scores.items() if k in GENERIC_INTENTS}
-        best_generic = max(generic.items(), key=lambda kv: kv[1], default=(UNKNOWN, 0.0))
+        best_generic = max(generic.items(), key=lambda kv: (kv[1], -at.get(kv[0], 1 << 20)), default=(UNKNOWN, 0.0))
         if specific:
-            best = max(specific.items(), key=lambda kv: (kv[1], kv[0] in self.module_intents))
+            best = max(specific.items(), key=lambda kv: (kv[1], kv[0] in self.module_intents, -at.get(kv[0], 1 << 20)))
             exact = max(((k, v) for k, v in specific.items() if k in self.exact_intents), key=lambda kv: kv[1], default=None)
             if exact is not None and exact[1] > CONFIDENT and exact[1] >= best[1] - EXACT_MARGIN:
                 best = exact  # matched word for word ("cek perekrut"): more precise than the topic's words
