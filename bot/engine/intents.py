@@ -252,7 +252,10 @@ class IntentMatcher:
         # danger words with everyday senses, as roots: "dipukul", "memukul" and "pukulin" alike
         self.ambiguous = {r for p in (em.get("not_now") or {}).get("ambiguous", []) for w in tokens(p, self.table) for r in stems(w)}
         # the words of the everyday senses ("motor", "hp", "tim"): before a person, they name its owner
-        self.things = frozenset(w for p in self.not_now.get("other_sense", []) for w in p) - PEOPLE
+        # (a danger word inside a longer phrase, "locked" of "account got locked", is that phrase's
+        # own, not a thing: "help. locked. phnom penh" still speaks of a person)
+        self.things = frozenset(w for p in self.not_now.get("other_sense", []) for w in p
+                                if len(p) == 1 or not stems(w) & self.ambiguous) - PEOPLE
         self.extra_vocab.update(w for ps in self.not_now.values() for p in ps for w in p)
         intents_file = content.files.get("intents.yaml", {}) or {}
         self.intents_file = intents_file
