@@ -312,6 +312,11 @@ class Engine:
             return self._self_harm(t, m)
         if m.intent == EMERGENCY and m.hits.get(EMERGENCY) == ["(examples)"] and s.fresh_context((SELF_HARM,)):
             return self._self_harm(t, self.matcher.without_emergency(m))  # "ga ada yg peduli sama aku"
+        if (s.fresh_context((SELF_HARM,)) and TALK_WORDS & set(said.words) and m.intent != EMERGENCY
+                and (m.intent in ("help", "human", "privacy", "followup", UNKNOWN) or m.guessed())):
+            # "nomor konselingnya apa?", "how do i talk to someone?", "gak tau harus cerita ke siapa"
+            # right after the counselling reply: that reply again, not the help module or the bot's data
+            return self._self_harm(t, m)
         if m.intent == EMERGENCY and not self.desk.recent(t):
             asked = self._asked_rule(t, m)
             if asked is not None:
@@ -1489,6 +1494,9 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
+# asking for someone to talk to, right after the counselling reply
+TALK_WORDS = frozenset("cerita curhat ngomong bicara ngobrol talk someone anyone konseling konselingnya counselling "
+                       "counseling counselor psikolog nomor number hubungi call".split())
 # the writer is abroad now (not "kerja ke luar negeri", which is going)
 ABROAD_NOW = [tuple(p.split()) for p in (
     "i am abroad", "i m abroad", "im abroad", "indonesian abroad", "indonesians abroad", "from abroad",
