@@ -87,6 +87,8 @@ HELD_THINGS = PAPERS | frozenset("paspor pasport passport passports ktp ijazah".
 OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
 ASKS_SAFE = frozenset("aman safe legit resmi".split())
 SOS = "🆘"
+CONTRAST_NOT = frozenset({"bukan", "bukannya", "not"})  # "... bukan kejebak macet": what it is not
+CONTRAST_REACH = 3  # the words after it that it denies
 ABLE = frozenset({"bisa", "can", "could", "able"})
 SINCE_NOW = frozenset({"sekarang", "kini", "now", "currently"})  # a story's turn to the present
 ONGOING_SINCE = frozenset({"sejak", "semenjak", "dari", "since", "from"})  # "... sejak bulan lalu": still going on
@@ -598,6 +600,7 @@ class IntentMatcher:
         nn = self.not_now
         if not nn:
             return False
+        words = self._unsaid(words, hits_words)
         if self._other_sense(words, hits_words):
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
@@ -605,7 +608,8 @@ class IntentMatcher:
         # a passport held, and nothing else: "agen minta paspor asli saya ditahan dia sampai berangkat"
         held_only = (bool(hits_words) and all(w in HELD_THINGS or w in HOLD_ACTS for w in hits_words)
                      and bool(BEFORE_LEAVING & set(words)))  # ...before leaving, not by an employer abroad
-        if ((only_combos or held_only) and self._has(nn.get("later", []), words) and not self._has(nn.get("still", []), words)
+        if ((only_combos or held_only) and self._later_first(words, hits_words, held_only)
+                and not self._has(nn.get("still", []), words)
                 and not self._danger_since(words, hits_words)):  # "katanya ... kerja, sekarang hp nya dipegang orang"
             return True  # "katanya paspor nanti dipegang kapten": a warning sign in an offer, not danger now
         family = self._has(self.family, words)
@@ -653,6 +657,35 @@ class IntentMatcher:
         if over_at is not None and not self._danger_since(words, hits_words) and not plain:
             return True
         return False
+
+    def _unsaid(self, words: list[str], hits_words: set[str] | None) -> list[str]:
+        """The words with what the writer says it is not taken out ("kejebak di myawaddy, bukan
+        kejebak macet", "not a movie", "not safe yet"): an everyday sense, a story or an ending
+        denied is no reason to doubt the danger. The danger's own words stay, and so does a phrase
+        that holds the negation itself ("not in danger"); the places keep their count."""
+        keep = hits_words or set()
+        out = list(words)
+        for i, w in enumerate(words):
+            if w not in CONTRAST_NOT or any(tuple(words[i : i + len(p)]) == p
+                                            for ps in self.not_now.values() for p in ps if p[0] == w):
+                continue
+            for j in range(i + 1, min(len(words), i + 1 + CONTRAST_REACH)):
+                if words[j] not in keep:
+                    out[j] = ""
+        return out
+
+    def _later_first(self, words: list[str], hits_words: set[str] | None, held_only: bool) -> bool:
+        """What an offer or a recruiter says will happen ("katanya paspor nanti dipegang kapten"):
+        a phrase of `later` before the danger's words. Danger told as a fact first and a threat
+        reported after it ("paspor dipegang dia, katanya kalo lari kami dilaporin") is no promise
+        of an offer; a passport held before leaving stays a recruiter's warning sign either way."""
+        later = self.not_now.get("later", [])
+        if not self._has(later, words):
+            return False
+        if held_only or not hits_words:
+            return True
+        first = next(i for i in range(len(words)) if any(tuple(words[i : i + len(p)]) == p for p in later))
+        return any(w in hits_words for w in words[first + 1:])
 
     def _done_to_kin(self, words: list[str], hits_words: set[str]) -> bool:
         """A danger word right after one of the writer's family ("adikku dijual", "anak saya disekap")."""
