@@ -306,6 +306,7 @@ ANSWER_IDS = {
     "domestic_worker_malaysia", "tourist_visa", "scam_compound_job", "magang", "fishing_boat",
     "middle_east_visit_visa", "report_prepare", "victim_punished", "after_rescue", "unpaid_wages",
     "repatriation_cost", "family_at_home", "lost_contact", "body_repatriation", "phone_checked",
+    "women_children",  # SAPA 129 for a child or a woman (the 41st pair)
 }
 
 
