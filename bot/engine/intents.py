@@ -69,7 +69,7 @@ PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we 
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an m am is are was were be mau".split())
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
-LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅", "😁", "😜", "🤪")  # "mati aku bulan ini 😂": a joke, like "wkwk"
+LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅", "😁", "😜", "🤪", "😘", "🥰", "😍")  # "mati aku bulan ini 😂", "diculik sama kamu 😘": a joke or a flirt, like "wkwk"
 # A fear ("takut") of what may happen if the writer makes a choice ("kalau daftar", "if I go"), with
 # no word of now: not danger now
 FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry fear".split())
@@ -81,6 +81,8 @@ WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: thei
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
 PAPERS = frozenset("kontrak contract perjanjian agreement dokumen document documents surat formulir form paper papers".split())
+NOT_LEFT_YET = (("belum", "berangkat"), ("not", "left", "yet"), ("hasnt", "left"), ("has", "not", "left"), ("havent", "left"))
+STILL_WORDS = frozenset({"masih", "still"})
 BEFORE_LEAVING = frozenset("berangkat keberangkatan departure depart".split())
 HOLD_ACTS = frozenset("ditahan tahan nahan menahan ketahan dipegang pegang megang disimpan simpan nyimpen held hold holds keep keeps kept".split())
 HELD_THINGS = PAPERS | frozenset("paspor pasport passport passports ktp ijazah".split())  # what a recruiter may hold
@@ -98,7 +100,7 @@ LEFT = frozenset("berangkat pergi merantau budal mangkat left went flew departed
 # future or the past, a likeness
 HEDGES = frozenset("kalau kalo klo jika seandainya andai misal misalnya if what takut khawatir afraid scared worried "
                    "apa apakah gimana bagaimana nanti bakal akan will would could might dulu pernah sempat sempet "
-                   "kayak kaya seperti like biar supaya agar".split())
+                   "kayak kaya seperti like biar supaya agar kemarin yesterday".split())
 OTHER_SENSE_NEAR = 4  # words between a danger word and the words that give it an everyday sense
 # What is done to a person, never to a thing or a team: "aku dikurung di kantor", "I was sold to
 # another team" stay danger whatever "kantor" or "team" say nearby. Only a phrase that holds the
@@ -621,8 +623,10 @@ class IntentMatcher:
             # who claims the danger and asks for money is the scam the answer on repatriation
             # costs warns of; the 🆘 button stays beside that answer, in case
             return True
-        # "masih di rumah", "lagi di rumah": still at home is not still held
-        at_home = [w for i, w in enumerate(words) if not (i > 0 and words[i - 1] == "di" and w in HOME)]
+        # "masih di rumah", "lagi di rumah": still at home is not still held; nor is a passport
+        # "masih di majikan" when the person is away from it ("skrg di rumah teman, aman")
+        at_home = [w for i, w in enumerate(words) if not (i > 0 and words[i - 1] == "di" and w in HOME)
+                   and not (w in STILL_WORDS and i > 0 and words[i - 1].removesuffix("nya") in HELD_THINGS)]
         still = self._has(nn.get("still", []), at_home)
         if still:
             return False
@@ -793,6 +797,8 @@ class IntentMatcher:
         ws = set(words)
         if not ws & FEAR_WORDS or ws & NOW_WORDS:
             return False
+        if any(tuple(words[i : i + len(p)]) == p for p in NOT_LEFT_YET for i in range(len(words))):
+            return True  # "aku takut dia dijual, dia blm berangkat": a fear for someone still at home
         if ws & OFFER_WORDS and ws & (QUESTION_CUES | ASKS_SAFE):
             return True  # "takut dijual ke tempat karaoke, lowongan pelayan resto ... ini aman ga": a question about an offer
         # the condition is a choice of the writer's ("kalau daftar", "if I go"), not a threat ("if I don't pay him")
