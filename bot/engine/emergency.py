@@ -135,6 +135,17 @@ class EmergencyDesk:
             return t._("🆘 In danger now: call the police on {number}.").format(number=self.call_now(t))
         return t._("🆘 In danger now: call the Kemlu 24-hour hotline {number}.").format(number=self.call_now(t))
 
+    def again(self, t: Turn, shown: str) -> str:
+        """What a new danger phrase adds, in the minutes after the emergency reply, to the answer
+        it gets: the number to call now and the country's mission ("dia barusan bilang dipukul
+        lagi" about a son in Myanmar: KBRI Yangon too), each only when the answer lacks it."""
+        lines = [] if self.call_now(t) in shown else [self.reminder(t)]
+        code = t.session.country
+        if code and code in self.content.countries and not self._police_first(t):
+            lines += [self.contacts.brief(mid, t.lang, code) for mid in self.contacts.missions(code)
+                      if self.number(mid) and self.number(mid) not in shown]
+        return "\n".join(lines)
+
     def number(self, cid: str) -> str:
         """A contact's first phone number, as content/contacts.yaml writes it."""
         c = self.content.contacts.get(cid)

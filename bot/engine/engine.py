@@ -43,7 +43,7 @@ from bot.engine.intents import CONFIDENT, EMERGENCY, EXACT_EARLY_BONUS, GENERIC_
 from bot.engine.language import written_in
 from bot.engine.said import MAX_TEXT, Said
 from bot.engine.session import SETTABLE, Context, Session
-from bot.engine.short_answers import ShortAnswers
+from bot.engine.short_answers import ShortAnswers, not_understood
 from bot.engine.tools import Tool, ToolContext
 from bot.engine.turn import Turn
 from bot.i18n import translator
@@ -364,6 +364,9 @@ class Engine:
             return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
         if ctx is None and self._asks_for_verdict(t, m):
             return self._nothing_to_follow(t)  # "jadi agennya resmi ga?" at the guided check's third question
+        if s.tool and s.options and not_understood(said.words):  # "ga ngerti maksudnya" at a question of the check
+            return self._ask_again(t, t._("If you are not sure, choose the answer that says you don't know. Choose one of the answers below."),
+                                   f"tool:{s.tool}")
         if ctx is None and s.tool and s.options and self._adds_to_check(m):  # "tapi dia bilang gratis" at its second
             return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
 
@@ -562,6 +565,10 @@ class Engine:
             if right is not None:
                 return self._answer_quiz(t, s.module, s.node, node, right, unsure=True)
         data = self.short_answers.pick(said.words, s.options, m.country)
+        if data is None and s.tool and s.options and "?" not in said.text:
+            # "iya dia minta duit 20jt dulu", "gk ada, dia bilang kontrak nanti di sana" at the
+            # guided check's question: the answer first, then why
+            data = self.short_answers.leading(said.words, s.options, said.text)
         if data is None and s.module and s.options and not s.tool:
             return self._answered_ahead(t, m)
         if data is None:
@@ -648,10 +655,9 @@ class Engine:
                 replies = self.desk.for_family(t)
             else:
                 replies = self.conversation.followup(t, Context("emergency", s.turn))
-        number = self.desk.call_now(t)
-        if danger_again and number not in "\n".join(r.text for r in replies):
-            # a new danger phrase: the number again, in one line
-            replies[0] = Reply(self.desk.reminder(t) + "\n\n" + replies[0].text, replies[0].buttons, replies[0].source)
+        added = self.desk.again(t, "\n".join(r.text for r in replies)) if danger_again else ""
+        if added:  # a new danger phrase: the number again (and the mission), a line each
+            replies[0] = Reply(added + "\n\n" + replies[0].text, replies[0].buttons, replies[0].source)
         return self._sos_on_top(t, replies)
 
     def _short_question_answer(self, t: Turn, m: Match) -> str | None:
@@ -1496,7 +1502,10 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
 # asking for someone to talk to, right after the counselling reply
 TALK_WORDS = frozenset("cerita curhat ngomong bicara ngobrol talk someone anyone konseling konselingnya counselling "
-                       "counseling counselor psikolog nomor number hubungi call".split())
+                       "counseling counselor psikolog nomor number hubungi call "
+                       # "nobody understands", "ga ada yang ngerti aku", "aku sendirian": still the
+                       # feeling the counselling reply is for
+                       "understands understand ngerti mengerti peduli cares alone sendirian lonely kesepian".split())
 # the writer is abroad now (not "kerja ke luar negeri", which is going)
 ABROAD_NOW = [tuple(p.split()) for p in (
     "i am abroad", "i m abroad", "im abroad", "indonesian abroad", "indonesians abroad", "from abroad",

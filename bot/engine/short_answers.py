@@ -9,6 +9,8 @@ add "nggih" or "muhun" without code.
 """
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from bot.engine.text import tokens
@@ -18,7 +20,21 @@ FILLERS = frozenset(
     "kak min mas mbak bang pak bu dong deh sih aja saja ya yah kok nih tuh lah please pls sir "
     "i m am im we re are now sekarang skrg".split()  # "I'm abroad", "we are in indonesia now"
 )
+# "ga ngerti maksudnya", "i dont understand": the question was not understood, whatever "ga" says
+UNDERSTAND = frozenset("ngerti mengerti paham understand get".split())
+NOT = frozenset("tidak belum kurang not dont don didnt didn".split())  # "don't" is read as "don", "t"
+CONFUSED = frozenset("bingung confused".split())
+
+
+def not_understood(words: list[str]) -> bool:
+    """"ga ngerti maksudnya", "belum paham", "bingung", "i dont understand" (not "maksudnya visa
+    itu bahaya?", which asks)."""
+    ws = set(words)
+    return bool(ws & CONFUSED or (ws & UNDERSTAND and ws & NOT))
 LETTERS = "abcdefgh"
+LEADING_KINDS = ("yes", "no", "unknown")  # answers a sentence may open with ("iya, dia minta ...")
+LEAD_MAX_WORDS = 16  # past this, a story that happens to start with "ya"
+ONE_WORD_LEAD = re.compile(r"^\W*\w+\s*[,.!;:-]")  # "ga, ..." stands alone; "ga ngerti" does not
 LABEL_MATCH = 88.0  # typed text this close to a button's label is that button
 
 
@@ -42,7 +58,7 @@ class ShortAnswers:
     def kind_of(self, words: list[str]) -> str | None:
         """What a short message (or a button label) means, if it is one of the known answers."""
         core = tuple(w for w in words if w not in FILLERS) or tuple(words)
-        if not core or len(core) > MAX_WORDS:
+        if not core or len(core) > MAX_WORDS or not_understood(list(core)):
             return None
         for whole in (tuple(words), core):  # "i have" is a phrase of its own; "i'm abroad" is "abroad"
             if whole in self.kind_by_phrase:
@@ -62,6 +78,25 @@ class ShortAnswers:
             words = tokens(label, self.table)
             got = self._labels[label] = self.kind_of(words) if len(words) <= 4 else None
         return got
+
+    def leading(self, words: list[str], options: list[list[str]], text: str) -> str | None:
+        """The option a longer message opens with, at a yes/no question: "iya dia minta duit
+        20jt dulu" (yes), "gk ada, dia bilang kontrak nanti di sana" (no), "gk tau izinnya, dia
+        cuma calo" (don't know). A phrase of two words or more opens it, or one word set apart
+        by a comma ("ga, ..."), or a yes ("iya paspor asli sy dipegang dia"): "ga ngerti
+        maksudnya" is not a no."""
+        if not options or not words or len(words) > LEAD_MAX_WORDS or not_understood(words):
+            return None
+        kinds = {kind for _, kind, _ in options}
+        for n in (3, 2, 1):
+            kind = self.kind_by_phrase.get(tuple(words[:n])) if len(words) > n else None
+            if kind not in LEADING_KINDS or kind not in kinds:
+                continue
+            if n == 1 and kind != "yes" and not ONE_WORD_LEAD.match(text):
+                return None
+            hits = [data for data, k, _ in options if k == kind]
+            return hits[0] if len(hits) == 1 else None
+        return None
 
     def pick(self, words: list[str], options: list[list[str]], country: str | None = None) -> str | None:
         """The data of the option this typed message names, or None."""
