@@ -43,7 +43,7 @@ from bot.engine.intents import CONFIDENT, EMERGENCY, EXACT_EARLY_BONUS, GENERIC_
 from bot.engine.language import written_in
 from bot.engine.said import MAX_TEXT, Said
 from bot.engine.session import SETTABLE, Context, Session
-from bot.engine.short_answers import ShortAnswers, not_understood
+from bot.engine.short_answers import ShortAnswers
 from bot.engine.tools import Tool, ToolContext
 from bot.engine.turn import Turn
 from bot.i18n import translator
@@ -364,9 +364,6 @@ class Engine:
             return self._nothing_to_follow(t)  # "is it safe then?" with nothing checked yet
         if ctx is None and self._asks_for_verdict(t, m):
             return self._nothing_to_follow(t)  # "jadi agennya resmi ga?" at the guided check's third question
-        if s.tool and s.options and not_understood(said.words):  # "ga ngerti maksudnya" at a question of the check
-            return self._ask_again(t, t._("If you are not sure, choose the answer that says you don't know. Choose one of the answers below."),
-                                   f"tool:{s.tool}")
         if ctx is None and s.tool and s.options and self._adds_to_check(m):  # "tapi dia bilang gratis" at its second
             return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
 

@@ -20,17 +20,6 @@ FILLERS = frozenset(
     "kak min mas mbak bang pak bu dong deh sih aja saja ya yah kok nih tuh lah please pls sir "
     "i m am im we re are now sekarang skrg".split()  # "I'm abroad", "we are in indonesia now"
 )
-# "ga ngerti maksudnya", "i dont understand": the question was not understood, whatever "ga" says
-UNDERSTAND = frozenset("ngerti mengerti paham understand get".split())
-NOT = frozenset("tidak belum kurang not dont don didnt didn".split())  # "don't" is read as "don", "t"
-CONFUSED = frozenset("bingung confused".split())
-
-
-def not_understood(words: list[str]) -> bool:
-    """"ga ngerti maksudnya", "belum paham", "bingung", "i dont understand" (not "maksudnya visa
-    itu bahaya?", which asks)."""
-    ws = set(words)
-    return bool(ws & CONFUSED or (ws & UNDERSTAND and ws & NOT))
 LETTERS = "abcdefgh"
 LEADING_KINDS = ("yes", "no", "unknown")  # answers a sentence may open with ("iya, dia minta ...")
 LEAD_MAX_WORDS = 16  # past this, a story that happens to start with "ya"
@@ -58,7 +47,7 @@ class ShortAnswers:
     def kind_of(self, words: list[str]) -> str | None:
         """What a short message (or a button label) means, if it is one of the known answers."""
         core = tuple(w for w in words if w not in FILLERS) or tuple(words)
-        if not core or len(core) > MAX_WORDS or not_understood(list(core)):
+        if not core or len(core) > MAX_WORDS:
             return None
         for whole in (tuple(words), core):  # "i have" is a phrase of its own; "i'm abroad" is "abroad"
             if whole in self.kind_by_phrase:
@@ -84,8 +73,8 @@ class ShortAnswers:
         20jt dulu" (yes), "gk ada, dia bilang kontrak nanti di sana" (no), "gk tau izinnya, dia
         cuma calo" (don't know). A phrase of two words or more opens it, or one word set apart
         by a comma ("ga, ..."), or a yes ("iya paspor asli sy dipegang dia"): "ga ngerti
-        maksudnya" is not a no."""
-        if not options or not words or len(words) > LEAD_MAX_WORDS or not_understood(words):
+        maksudnya" opens with "ga ngerti" (content: don't know), not with a no."""
+        if not options or not words or len(words) > LEAD_MAX_WORDS:
             return None
         kinds = {kind for _, kind, _ in options}
         for n in (3, 2, 1):

@@ -27,7 +27,6 @@ import logging
 from typing import Any
 
 from bot.engine.events import Button, Reply
-from bot.engine.short_answers import not_understood
 from bot.engine.text import fold
 from bot.engine.tools import Tool, ToolContext
 from bot.i18n import N_
@@ -464,8 +463,8 @@ class RecruiterCheckTool(Tool):
         """The answer id (or country code) a short typed reply means: the longest phrase it
         contains among the answers' keywords and labels and the countries' names and keywords."""
         said = self._phrase(text)
-        if not said or len(said.split()) > 6 or not_understood(said.split()):
-            return None  # "ga ngerti maksudnya" holds "ga" but is no answer: the question again
+        if not said or len(said.split()) > 6:
+            return None
         best: tuple[int, str] | None = None  # (length of the phrase, choice)
         candidates: list[tuple[str, str]] = []
         for a in question["answers"]:
