@@ -562,7 +562,7 @@ class Engine:
             if right is not None:
                 return self._answer_quiz(t, s.module, s.node, node, right, unsure=True)
         data = self.short_answers.pick(said.words, s.options, m.country)
-        if data is None and s.tool and s.options and "?" not in said.text:
+        if data is None and s.tool and s.options:
             # "iya dia minta duit 20jt dulu", "gk ada, dia bilang kontrak nanti di sana" at the
             # guided check's question: the answer first, then why
             data = self.short_answers.leading(said.words, s.options, said.text)

@@ -683,12 +683,11 @@ class IntentMatcher:
         a phrase of `later` before the danger's words. Danger told as a fact first and a threat
         reported after it ("paspor dipegang dia, katanya kalo lari kami dilaporin") is no promise
         of an offer; a passport held before leaving stays a recruiter's warning sign either way."""
-        later = self.not_now.get("later", [])
-        if not self._has(later, words):
+        first = _first_at(self.not_now.get("later", []), words)
+        if first is None:
             return False
         if held_only or not hits_words:
             return True
-        first = next(i for i in range(len(words)) if any(tuple(words[i : i + len(p)]) == p for p in later))
         return any(w in hits_words for w in words[first + 1:])
 
     def _done_to_kin(self, words: list[str], hits_words: set[str]) -> bool:
@@ -797,7 +796,7 @@ class IntentMatcher:
         ws = set(words)
         if not ws & FEAR_WORDS or ws & NOW_WORDS:
             return False
-        if any(tuple(words[i : i + len(p)]) == p for p in NOT_LEFT_YET for i in range(len(words))):
+        if _first_at(NOT_LEFT_YET, words) is not None:
             return True  # "aku takut dia dijual, dia blm berangkat": a fear for someone still at home
         if ws & OFFER_WORDS and ws & (QUESTION_CUES | ASKS_SAFE):
             return True  # "takut dijual ke tempat karaoke, lowongan pelayan resto ... ini aman ga": a question about an offer
@@ -1041,6 +1040,14 @@ def _fear_of(words: list[str], hits_words: set[str] | None) -> bool:
         return False
     return any(w in hits_words and 0 < j and (words[j - 1] in FEAR_WORDS or (j > 1 and words[j - 2] in FEAR_WORDS
                and words[j - 1] in FEAR_LINKS)) for j, w in enumerate(words))
+
+
+def _first_at(phrases, words: list[str]) -> int | None:
+    """Where the first of these phrases begins in the message, word for word; None if none is there."""
+    present = set(words)
+    starts = [i for p in phrases if p[0] in present
+              for i in range(len(words) - len(p) + 1) if words[i] == p[0] and tuple(words[i : i + len(p)]) == p]
+    return min(starts, default=None)
 
 
 def _stated_now(words: list[str], hits_words: set[str] | None) -> bool:

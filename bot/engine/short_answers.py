@@ -73,8 +73,9 @@ class ShortAnswers:
         20jt dulu" (yes), "gk ada, dia bilang kontrak nanti di sana" (no), "gk tau izinnya, dia
         cuma calo" (don't know). A phrase of two words or more opens it, or one word set apart
         by a comma ("ga, ..."), or a yes ("iya paspor asli sy dipegang dia"): "ga ngerti
-        maksudnya" opens with "ga ngerti" (content: don't know), not with a no."""
-        if not options or not words or len(words) > LEAD_MAX_WORDS:
+        maksudnya" opens with "ga ngerti" (content: don't know), not with a no. A question
+        ("iya, tapi boleh ga dia pegang paspor?") is no answer."""
+        if not options or not words or len(words) > LEAD_MAX_WORDS or "?" in text:
             return None
         kinds = {kind for _, kind, _ in options}
         for n in (3, 2, 1):
