@@ -358,6 +358,11 @@ class Engine:
         ctx = s.fresh_context()
         if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
+        if (ctx is not None and ctx.kind == "help" and s.country and NUMBER_ASKS & set(said.words)
+                and len(said.words) <= COUNTRY_CARD_WORDS and _asks(said.words, said.text) and not m.country
+                and not (self._named_contacts(said.words) or MISSION_WORDS & set(said.words))
+                and not ({"indonesia"} & set(said.words) or self.desk.in_indonesia(said.words))):  # "and from indonesia, what number?": the free line
+            return self._country_card(t, s.country)  # "nomor yg bs dihubungi?" after "malaysia": its numbers
         best = self.answers.best(m, country=s.country)
         if ctx is None and self._asks_about_last(m) and m.intent != "followup" and not (
                 best is not None and best.score >= ON_ITS_OWN):  # "paspor asli boleh dipegang majikan ga sih?" has its answer
@@ -1426,6 +1431,10 @@ class Engine:
             o = ctx.outcome
             flags = [f for f in o.get("flags", []) if isinstance(f, str)] if isinstance(o.get("flags"), list) else []
             s.remember(Context(o["kind"], s.turn, level=o.get("level"), result=o.get("result"), flags=flags))
+            if s.country is None and o.get("country") in self.content.countries:
+                # the ad's destination, for help that follows ("aku udh disini, ternyata disekap"
+                # after a Myanmar ad gets the KBRI Yangon line); a country the person names wins
+                s.country = o["country"]
         if out:
             out = [r if r.source else Reply(r.text, r.buttons, f"tool:{name}") for r in out]
         return out
@@ -1466,6 +1475,8 @@ FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something o
 # words that ask whom to reach: with the country known, its contacts rather than the last answer again
 CONTACT_ASKS = frozenset("kemana mana siapa hubungi kontak lapor melapor lapornya nomor nomer telepon telpon "
                          "where who contact report number call phone embassy kbri kjri kedutaan".split())
+MISSION_WORDS = frozenset("kbri kjri kedutaan konsulat embassy consulate".split())  # "nomor kbri nya?": the help node on missions
+NUMBER_ASKS = frozenset("nomor nomer nomernya nomornya kontak kontaknya telepon telpon number numbers contact phone".split())
 # what a check decides: asked in the middle of its questions, the question waits for its verdict
 VERDICT_WORDS = frozenset("aman resmi legal ilegal bodong penipu penipuan bahaya terdaftar berizin "
                           "safe legit official licensed legal registered real scam fake".split())

@@ -88,6 +88,8 @@ HOLD_ACTS = frozenset("ditahan tahan nahan menahan ketahan dipegang pegang megan
 HELD_THINGS = PAPERS | frozenset("paspor pasport passport passports ktp ijazah".split())  # what a recruiter may hold
 OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
 ASKS_SAFE = frozenset("aman safe legit resmi".split())
+LANGUAGE_WORD = frozenset({"bahasa", "language", "boso", "basa"})
+ASKS_RULE = frozenset("boleh oleh allowed wajar lumrah normal legal".split())  # "... boleh gak?": a question of the rule
 SOS = "🆘"
 CONTRAST_NOT = frozenset({"bukan", "bukannya", "not"})  # "... bukan kejebak macet": what it is not
 CONTRAST_REACH = 3  # the words after it that it denies
@@ -456,6 +458,8 @@ class IntentMatcher:
         if any(w.removesuffix("nya") in PAPERS for w in words):
             for k in (LANGUAGE, LANGUAGE_OTHER):  # "the contract is all in Arabic", "kontraknya pake bahasa arab": a paper's language
                 scores.pop(k, None)
+        if _own_lack(words):  # "sy ga bisa bhs arab": not a request; "ga ngerti bahasa inggris" still asks for Indonesian
+            scores.pop(LANGUAGE_OTHER, None)
         if "delete" in scores and PASSIVE_DELETED & set(words) and not DELETE_ASKED & set(words):
             scores.pop("delete")  # "bukti chatnya udah kehapus": something was lost, not a request to delete
         if not any(k != EMERGENCY and k not in GENERIC_INTENTS for k in scores):
@@ -469,7 +473,7 @@ class IntentMatcher:
             rest = [w for i, w in enumerate(words) if i not in weak_span and w not in WEAK_COMPANIONS]
             if all(any(v in self.country_by_word for v in self._similar(w)) or self._danger_act(w) for w in rest):
                 scores[EMERGENCY] = weak  # "tolong!" alone, with a greeting, "tolong saya di kamboja", "help. locked. phnom penh"
-        country = self._country(positions)
+        country = self._country(positions, words)
         intent = self._decide(scores, first_at)
         learned = self.examples.scores(text, words) if self.examples is not None else {}
         if intent != EMERGENCY and learned and len(words) >= EXAMPLE_MIN_WORDS:
@@ -610,6 +614,12 @@ class IntentMatcher:
         # a passport held, and nothing else: "agen minta paspor asli saya ditahan dia sampai berangkat"
         held_only = (bool(hits_words) and all(w in HELD_THINGS or w in HOLD_ACTS for w in hits_words)
                      and bool(BEFORE_LEAVING & set(words)))  # ...before leaving, not by an employer abroad
+        # "my employer keeps my passport in his office, is that allowed?": a held paper, and nothing
+        # else, asked about as a rule is the passport answer (its 🆘 button stays beside it)
+        paper_only = bool(hits_words) and all(w in HELD_THINGS or w in HOLD_ACTS for w in hits_words)
+        if (paper_only and (self._has(nn.get("law_question", []), words) or _asks_rule(words))
+                and not self._has(nn.get("still", []), words) and not _stated_now(words, hits_words)):
+            return True
         if ((only_combos or held_only) and self._later_first(words, hits_words, held_only)
                 and not self._has(nn.get("still", []), words)
                 and not self._danger_since(words, hits_words)):  # "katanya ... kerja, sekarang hp nya dipegang orang"
@@ -943,14 +953,16 @@ class IntentMatcher:
             return best_generic[0] if best_generic[1] >= best[1] + GENERIC_MARGIN else best[0]
         return best_generic[0]
 
-    def _country(self, positions) -> str | None:
+    def _country(self, positions, said: list[str]) -> str | None:
         best, best_score = None, 0.0
         seen: set[int] = set()
         for w in positions:
             seen.update(self.country_by_word.get(w, ()))
         for i in seen:
             code, words = self.country_keywords[i]
-            s, _, _ = self._match_phrase(words, positions)
+            s, a, _ = self._match_phrase(words, positions)
+            if 0 < a < len(said) and said[a - 1] in LANGUAGE_WORD:
+                continue  # "bahasa arab" is a language, not Saudi Arabia
             # a place is named as it is or mistyped, never in another form: "menang" (won) is not "Penang"
             if s > best_score and s >= 85.0 and s != STEM_SCORE:
                 best, best_score = code, s
@@ -1048,6 +1060,25 @@ def _first_at(phrases, words: list[str]) -> int | None:
     starts = [i for p in phrases if p[0] in present
               for i in range(len(words) - len(p) + 1) if words[i] == p[0] and tuple(words[i : i + len(p)]) == p]
     return min(starts, default=None)
+
+
+WRITER = frozenset({"saya", "i", "kami", "we"})
+CANNOT = frozenset({"tidak", "not", "cannot", "cant", "t"})  # "can't" splits into "can", "t"
+KNOW_LANGUAGE = frozenset({"bisa", "ngerti", "mengerti", "paham", "speak", "understand", "know"})
+
+
+def _asks_rule(words: list[str]) -> bool:
+    """"boleh gak?", "wajar?", "is that allowed": a question of the rule; "ga boleh pindah" is not."""
+    return any(w in ASKS_RULE and not (i > 0 and words[i - 1] in NEGATIONS) for i, w in enumerate(words))
+
+
+def _own_lack(words: list[str]) -> bool:
+    """The writer says they do not speak a language ("sy ga bisa bhs arab", "i can't speak
+    arabic"): about talking to others there, not a request that the bot switch."""
+    for i, w in enumerate(words[:-1]):
+        if w in WRITER and any(x in CANNOT for x in words[i + 1 : i + 4]) and KNOW_LANGUAGE & set(words[i + 1 : i + 5]):
+            return True
+    return False
 
 
 def _stated_now(words: list[str], hits_words: set[str] | None) -> bool:

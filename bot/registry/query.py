@@ -19,6 +19,10 @@ MAX_NAME_CHARS = 120
 
 # "PT", "P.T.", "PT.", "CV", "C.V." as a word of their own, followed by a name.
 _MARKER = re.compile(r"(?<![0-9a-z])(p\s?\.?\s?t|c\s?\.?\s?v)\.?(?=\s+[0-9a-z])")
+# An agency named without "PT": "check agency: Asia Pacific Manpower", "cek agensi 'Golden Dragon'".
+_LABEL = r"(?<![0-9a-z])(?:agensi|agency|agen|perusahaan|company|penyalur|p3mi)"
+_LABELLED = (re.compile(_LABEL + r"\s*(?:bernama|namanya|named|called)?\s*['\"“‘]([^'\"“”‘’]+)['\"”’]"),
+             re.compile(_LABEL + r"\s*:\s*([^?!,;:()\[\]]+)$"))
 _SPLIT = re.compile(r"[?!,;:()\[\]\"'“”‘’]+")
 _WORD = re.compile(r"[0-9a-z][0-9a-z.&-]*")
 
@@ -39,7 +43,7 @@ FILLERS = frozenset(
     saya aku gue gw kami mau ingin pengen tau tahu know whether if
     on in at list daftar registry still masih
     opo ora piye pripun carane caranya ngecek ngecekin dicek mboten nopo naon teu henteu kumaha
-    nya iki kuwi tersebut tsb nu anu
+    nya iki kuwi tersebut tsb nu anu teh
     """.split()
 )
 
@@ -62,6 +66,7 @@ NOT_A_NAME = frozenset(
     katanya kata ngakunya ngaku bilangnya aturannya
     said says asked asks wants told tells took keeps holds promised
     apa mana yang yg which what
+    ngirim mengirim kirim ngirimin nganter nganterin berangkatin sends send
     """.split()
 )
 # Words that show the person is asking about the company (with "?").
@@ -100,7 +105,7 @@ def name_in(text: str) -> str | None:
         return None
     m = _MARKER.search(folded)
     if not m:
-        return None
+        return _labelled(folded)
     before = _words(folded[: m.start()])
     # The name runs from the marker to the first punctuation, then chat words are trimmed off.
     rest = _SPLIT.split(folded[m.end():], maxsplit=1)
@@ -127,6 +132,18 @@ def name_in(text: str) -> str | None:
         form = name_words[0].strip(".-").upper()
         name_words = name_words[1:]
     return (form + " " + " ".join(_title(w) for w in name_words))[:MAX_NAME_CHARS]
+
+
+def _labelled(folded: str) -> str | None:
+    """A name set off by quotes or a colon after "agency"/"agensi": the marking says it is a name."""
+    for quoted, pattern in zip((True, False), _LABELLED):
+        m = pattern.search(folded)
+        # after a colon only when asked about: "cek agency: X", not "agen: dia bilang gratis"
+        if m and (quoted or any(w in ASKS for w in _words(folded[: m.start()]))):
+            words = _trim(_words(m.group(1)))[:MAX_NAME_WORDS]
+            if _has_name_word(words) and words[0].strip(".-") not in NOT_A_NAME:
+                return " ".join(_title(w) for w in words)[:MAX_NAME_CHARS]
+    return None
 
 
 def _title(word: str) -> str:

@@ -41,6 +41,9 @@ def data_of(replies):
         ("tolong cek perusahaan PT Citra Abadi ya kak", "PT Citra Abadi"),
         ("cv tunggal sakti terdaftar ga", "CV Tunggal Sakti"),
         ("Check PT Maju Jaya Sentosa please", "PT Maju Jaya Sentosa"),
+        # named without "PT", set off by quotes or a colon
+        ("check agency: Asia Pacific Manpower Solutions", "Asia Pacific Manpower Solutions"),
+        ("tolong cek agensi 'Golden Dragon Recruitment' yg ngerekrut ke kamboja", "Golden Dragon Recruitment"),
     ],
 )
 def test_claims_clear_name_checks(text, name):
@@ -60,6 +63,8 @@ def test_claims_clear_name_checks(text, name):
         "Dibutuhkan segera! PT Maju Jaya membuka lowongan admin ke Kamboja, gaji USD 1.200, tiket dan mess "
         "gratis, tanpa pengalaman, hubungi WA sekarang juga, kuota terbatas untuk 20 orang saja ya",
         "loker kamboja",
+        "agen: dia bilang gratis",  # a colon, but nothing asked about a name
+        "kumaha carana terang PT anu ngirim TKI teh resmi?",  # Sundanese: how to tell a PT that sends workers
         "",
     ],
 )
