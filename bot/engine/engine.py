@@ -363,6 +363,9 @@ class Engine:
                 and not (self._named_contacts(said.words) or MISSION_WORDS & set(said.words))
                 and not ({"indonesia"} & set(said.words) or self.desk.in_indonesia(said.words))):  # "and from indonesia, what number?": the free line
             return self._country_card(t, s.country)  # "nomor yg bs dihubungi?" after "malaysia": its numbers
+        if m.country and MISSION_WORDS & set(said.words) and NUMBER_ASKS & set(said.words):
+            s.country = m.country  # "kbri di laos ada nomornya gak? sodara sy kerja di sana": its numbers, not the answer on jobs there
+            return self._country_card(t, m.country)
         best = self.answers.best(m, country=s.country)
         if ctx is None and self._asks_about_last(m) and m.intent != "followup" and not (
                 best is not None and best.score >= ON_ITS_OWN):  # "paspor asli boleh dipegang majikan ga sih?" has its answer
@@ -646,6 +649,8 @@ class Engine:
         if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
             s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
             m = dataclasses.replace(m, intent=UNKNOWN)
+        elif m.guessed() and not danger_again and self.matcher.opens_with("thanks", t.said.words):
+            m = dataclasses.replace(m, intent="thanks")  # "makasih, udh sy telpon nomornya": thanks, not a guess at help
         elif m.guessed() and not (m.intent == "thanks" and not danger_again):
             # a topic only the examples saw ("kak cepet mereka udah dateng" is not about recruiters):
             # in the minutes after danger, what to do next comes first; thanks stay thanks

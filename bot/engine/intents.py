@@ -88,6 +88,8 @@ HOLD_ACTS = frozenset("ditahan tahan nahan menahan ketahan dipegang pegang megan
 HELD_THINGS = PAPERS | frozenset("paspor pasport passport passports ktp ijazah".split())  # what a recruiter may hold
 OFFER_WORDS = frozenset("lowongan loker lowker tawaran ditawarin ditawari job offer vacancy".split())
 ASKS_SAFE = frozenset("aman safe legit resmi".split())
+JOB_TALK = OFFER_WORDS | frozenset("gaji salary".split())  # a job offer, not "saya kerja di hongkong"
+THREATS = frozenset("ancam ngancam diancam mengancam ancem ngancem diancem threaten threatens threatened".split())
 LANGUAGE_WORD = frozenset({"bahasa", "language", "boso", "basa"})
 ASKS_RULE = frozenset("boleh oleh allowed wajar lumrah normal legal".split())  # "... boleh gak?": a question of the rule
 SOS = "🆘"
@@ -119,7 +121,7 @@ DONE_TO_ACTIVE = frozenset("lock locks locked locking sell sells sold selling hi
 OBJECTS = frozenset("me us him them saya aku kami gue gw".split())
 CLOSE_OBJECTS = OBJECTS - {"him", "them"}  # the writer and their own ("they lock us"), not others
 WILL = frozenset("bakal akan pernah will be won t get kena".split())  # between a negation and what it denies
-DENY_BETWEEN = WILL | frozenset("ada yg yang any anyone".split())
+DENY_BETWEEN = WILL | frozenset("ada yg yang any anyone sampai sampe".split())  # "ga sampe dipukul": not as far as
 SUBJECTS = frozenset("saya kami gue i we he she dia mereka they".split())
 # the writer or someone close, of whom a danger word said as happening is danger now ("they get
 # beaten if they miss the target" is about others)
@@ -458,6 +460,9 @@ class IntentMatcher:
         if any(w.removesuffix("nya") in PAPERS for w in words):
             for k in (LANGUAGE, LANGUAGE_OTHER):  # "the contract is all in Arabic", "kontraknya pake bahasa arab": a paper's language
                 scores.pop(k, None)
+        if len(words) > SHORT_LANGUAGE_TALK and set(words) & JOB_TALK:
+            for k in (LANGUAGE, LANGUAGE_OTHER):  # "lowongan korea gk pake tes bahasa", "CS pake bhs indonesia": the job's language
+                scores.pop(k, None)
         if _own_lack(words):  # "sy ga bisa bhs arab": not a request; "ga ngerti bahasa inggris" still asks for Indonesian
             scores.pop(LANGUAGE_OTHER, None)
         if "delete" in scores and PASSIVE_DELETED & set(words) and not DELETE_ASKED & set(words):
@@ -549,6 +554,10 @@ class IntentMatcher:
         if self._similar(word) or word in self.country_by_word:
             return True
         return self.examples is not None and bool(self.examples.seen_with(word) - {UNKNOWN})
+
+    def opens_with(self, intent: str, words: list[str]) -> bool:
+        """Does the message begin with one of the intent's phrases ("makasih, udh sy telpon")?"""
+        return any(kw.intent == intent and tuple(words[: len(kw.words)]) == tuple(kw.words) for kw in self.keywords)
 
     def speaks_of_someone(self, words: list[str]) -> bool:
         """The writer or someone close ("saya", "my", "anak saya"): a story, not a pasted ad."""
@@ -660,17 +669,24 @@ class IntentMatcher:
             return True  # "i heard there are people locked up in myanmar", not "i heard the boss: they will sell me"
         if self._has(nn.get("laughter", []), words):
             return True  # "dikunci di luar sama adikku wkwk"
-        if any(self._has(nn.get(g, []), words) for g in ("law_question", "hypothetical")) and not now and not plain:
+        if (self._has(nn.get("law_question", []), words) or self._supposed(words)) and not now and not plain:
             return True  # "korban yang dipaksa nipu bakal dihukum ga?"; "kalau nanti aku disekap gimana?"
         if self._has(nn.get("house_rules", []), words) and not now and not plain:
             return True  # "aku ga boleh keluar malem sama mama", "dikunci di luar kamar pas main petak umpet"
-        if self._has(nn.get("fiction", []), words) and not family:
+        if self._has(nn.get("fiction", []), words) and not (family and self._done_to_kin(words, danger)):
+            # "sinetron ... TKW disekap majikan, ibuku sampe nangis": the mother watched it
             return True
         if self._has(nn.get("question", []), words) and not personal and not now and not plain:
             return True
         if over_at is not None and not self._danger_since(words, hits_words) and not plain:
             return True
         return False
+
+    def _supposed(self, words: list[str]) -> bool:
+        """A "what if" of the writer's own, not the condition of a threat made now: "mandor ancam
+        bunuh klo ada yg lari" is a threat, "kalau nanti aku disekap gimana?" a supposition."""
+        at = _first_at(self.not_now.get("hypothetical", []), words)
+        return at is not None and not THREATS & set(words[:at])
 
     def _unsaid(self, words: list[str], hits_words: set[str] | None) -> list[str]:
         """The words with what the writer says it is not taken out ("kejebak di myawaddy, bukan
