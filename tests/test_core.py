@@ -65,5 +65,5 @@ def test_a_session_survives_its_stored_form():
     from bot.engine.session import Context, QuizProgress
 
     s = Session(lang="en", module="help", node="where", country="KH", quiz={"help": QuizProgress(2, 3)},
-                context=Context("offer", 4, level="high", flags=["tourist_visa"]), turn=5, options=[["a:menu", "", "Menu"]])
+                context=Context("offer", 4, level="high", flags=["tourist_visa"], country="KH"), turn=5, options=[["a:menu", "", "Menu"]])
     assert Session.from_dict(s.to_dict(), "id") == s

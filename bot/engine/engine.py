@@ -883,6 +883,11 @@ class Engine:
                 s.location = "abroad"  # "tolong aku disekap di myawaddy": abroad, whatever was said before
         elif t.said is not None and self.desk.in_indonesia(t.said.words, family=family):
             s.location = "indonesia"  # "dikurung di penampungan PT di bekasi", "adik sy disekap di batam"
+        ctx = s.fresh_context()
+        if s.country is None and s.location != "indonesia" and ctx is not None and ctx.kind == "offer" and ctx.country:
+            # "aku udh disini, ternyata disekap" right after a Myanmar ad: the ad's destination
+            # (not where a person asking how to report is: that stays their own answer)
+            s.country = ctx.country
         if s.country and s.location is None:
             s.location = "abroad"
         s.leave_tool()
@@ -1435,11 +1440,8 @@ class Engine:
         if ctx.outcome and isinstance(ctx.outcome.get("kind"), str):
             o = ctx.outcome
             flags = [f for f in o.get("flags", []) if isinstance(f, str)] if isinstance(o.get("flags"), list) else []
-            s.remember(Context(o["kind"], s.turn, level=o.get("level"), result=o.get("result"), flags=flags))
-            if s.country is None and o.get("country") in self.content.countries:
-                # the ad's destination, for help that follows ("aku udh disini, ternyata disekap"
-                # after a Myanmar ad gets the KBRI Yangon line); a country the person names wins
-                s.country = o["country"]
+            country = o.get("country") if o.get("country") in self.content.countries else None
+            s.remember(Context(o["kind"], s.turn, level=o.get("level"), result=o.get("result"), flags=flags, country=country))
         if out:
             out = [r if r.source else Reply(r.text, r.buttons, f"tool:{name}") for r in out]
         return out

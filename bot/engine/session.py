@@ -38,6 +38,7 @@ class Context:
     result: str | None = None  # found / not_found / no_list / stale (registry)
     flags: list[str] = field(default_factory=list)  # red-flag ids, most serious first
     ref: str | None = None  # the answer id or module a help answer came from
+    country: str | None = None  # the destination an offer named (offer): where help may be needed
 
     @classmethod
     def from_dict(cls, d: Any) -> "Context | None":
@@ -51,6 +52,7 @@ class Context:
             result=_str(d.get("result")),
             flags=[f for f in flags if isinstance(f, str)][:20],
             ref=_str(d.get("ref")),
+            country=_str(d.get("country")),
         )
 
 
@@ -122,7 +124,8 @@ class Session:
             "tool_state": self.tool_state, "country": self.country, "location": self.location,
             "reporter": self.reporter, "quiz": {m: {"right": p.right, "asked": p.asked} for m, p in self.quiz.items()},
             "confirm_delete": self.confirm_delete, "turn": self.turn,
-            "context": None if c is None else {"kind": c.kind, "turn": c.turn, "level": c.level, "result": c.result, "flags": list(c.flags), "ref": c.ref},
+            "context": None if c is None else {"kind": c.kind, "turn": c.turn, "level": c.level, "result": c.result, "flags": list(c.flags), "ref": c.ref,
+                                          "country": c.country},
             "emergency_at": self.emergency_at, "seen_at": self.seen_at, "lang_chosen": self.lang_chosen,
             "ref": self.ref, "nudges": self.nudges, "options": self.options,
         }
