@@ -620,12 +620,12 @@ class IntentMatcher:
             return True  # "dijual murah hp bekas", "data aku dijual ga?": the danger word in another sense
         if self._denied(words, hits_words):
             return True  # "majikannya suka marah2 tapi ga mukul": the danger word said not to happen
-        # a passport held, and nothing else: "agen minta paspor asli saya ditahan dia sampai berangkat"
-        held_only = (bool(hits_words) and all(w in HELD_THINGS or w in HOLD_ACTS for w in hits_words)
-                     and bool(BEFORE_LEAVING & set(words)))  # ...before leaving, not by an employer abroad
-        # "my employer keeps my passport in his office, is that allowed?": a held paper, and nothing
-        # else, asked about as a rule is the passport answer (its 🆘 button stays beside it)
+        # a passport held, and nothing else
         paper_only = bool(hits_words) and all(w in HELD_THINGS or w in HOLD_ACTS for w in hits_words)
+        # ...before leaving, not by an employer abroad: "agen minta paspor asli saya ditahan dia sampai berangkat"
+        held_only = paper_only and bool(BEFORE_LEAVING & set(words))
+        # "my employer keeps my passport in his office, is that allowed?": asked about as a rule,
+        # it is the passport answer (its 🆘 button stays beside it)
         if (paper_only and (self._has(nn.get("law_question", []), words) or _asks_rule(words))
                 and not self._has(nn.get("still", []), words) and not _stated_now(words, hits_words)):
             return True
