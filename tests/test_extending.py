@@ -69,3 +69,23 @@ def test_a_third_language_is_content(content_copy):
     assert replies[0].text.startswith("[jv] ")
     em = engine.handle("u", Event.message("tolong saya disekap"))
     assert "[jv] " in em[0].text
+
+
+def test_an_intent_s_other_sense_is_content(content_copy):
+    """An editor mends a reading without code: `unless` on an intent in intents.yaml. Before the
+    edit "lagi di bandara nunggu kakak mendarat" gets the stop card for someone leaving; after
+    it, the words of waiting for someone take the card away, and leaving still gets it."""
+    said = "lagi di bandara nunggu kakak mendarat"
+
+    def first_source(content, text):
+        store = MemoryStore()
+        return Engine(content, store, tools=make_tools(content, store)).handle("u", Event.message(text))[0].source
+
+    assert first_source(load_content(content_copy), said) == "departing"
+    path = content_copy / "intents.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["intents"]["departing"]["unless"]["id"].append("nunggu kakak mendarat")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    content = load_content(content_copy)
+    assert first_source(content, said) != "departing"
+    assert first_source(content, "lagi di bandara mau terbang ke kamboja") == "departing"

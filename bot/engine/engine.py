@@ -657,7 +657,11 @@ class Engine:
             # ("makasih, udh aku terusin ke keluarganya"), the 🆘 button on top
             m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
-        if replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
+        # "mereka mukulin temen sy lg": more danger, nothing asked; a topic's answer would be a
+        # guess at a question nobody asked, so what to do next comes instead
+        told = danger_again and not _asks(t.said.words, t.said.text) and replies and replies[0].source.startswith(
+            ("answer:", "node:", "questions:"))
+        if told or replies and replies[0].source in ("fallback", "menu", "small:fallback", "small:nonsense", "prompt:what_to_check"):
             if s.reporter == "family":
                 replies = self.desk.for_family(t)
             else:

@@ -34,6 +34,7 @@ EMERGENCY = "emergency"
 SELF_HARM = "self_harm"
 LANGUAGE_OTHER = "language_other"
 UNKNOWN = "unknown"
+THANKS = "thanks"
 LANGUAGE = "language"
 THRESHOLD = 80.0  # a keyword match scores at least this
 FUZZY_MIN_LEN = 5  # shorter words must match exactly ("ga" is not "ka")
@@ -220,6 +221,11 @@ class IntentMatcher:
             self._add(name, _all_langs(spec.get("keywords", {})))
             if spec.get("exact"):
                 self.exact_intents.add(name)
+        # words that give an intent's keywords another sense ("lagi di bandara jemput suami"):
+        # intents.yaml `unless`, so an editor mends such a reading without code
+        self.unless: dict[str, list[tuple[str, ...]]] = {
+            name: [p for p in (tuple(tokens(x, self.table)) for x in _all_langs(spec.get("unless", {}))) if p]
+            for name, spec in content.intents.items() if spec.get("unless")}
         # combos: list of groups of alternative phrases
         self.combos: list[list[list[tuple[str, ...]]]] = []
         for combo in em.get("combos", []) or []:
@@ -257,6 +263,8 @@ class IntentMatcher:
             self.not_now[group] = [w for w in (tuple(tokens(p, self.table)) for p in phrases) if w]
         self.family = [w for w in (tuple(tokens(p, self.table)) for p in _all_langs(em.get("family_words", {}))) if w]
         self.kin = frozenset(w for p in self.family for w in p)  # "anak", "suami", ... of the family phrases
+        # the phrases of everyday senses that may hold a danger word ("dipaksa lembur", "beat me at chess")
+        self.everyday_phrases = [p for p in self.not_now.get("other_sense", []) if len(p) > 1]
         # danger words with everyday senses, as roots: "dipukul", "memukul" and "pukulin" alike
         self.ambiguous = {r for p in (em.get("not_now") or {}).get("ambiguous", []) for w in tokens(p, self.table) for r in stems(w)}
         # the words of the everyday senses ("motor", "hp", "tim"): before a person, they name its owner
@@ -443,6 +451,10 @@ class IntentMatcher:
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
             first_at[kw.intent] = min(first_at.get(kw.intent, a), a)
+        for intent, phrases in self.unless.items():
+            if intent in scores and self._has(phrases, words):
+                scores.pop(intent)  # "mau mudik, lagi di bandara": going home, not leaving for work
+                hits.pop(intent, None)
         combo, combo_words, combo_span = self._combo_score(positions)
         if combo:
             hits[EMERGENCY].append("(combo: " + " ".join(sorted(combo_words)) + ")")
@@ -513,13 +525,24 @@ class IntentMatcher:
             intent = self._decide(scores, first_at)
             weak = weak or THRESHOLD  # keep the 🆘 button beside the answer, in case
         if intent not in (EMERGENCY, SELF_HARM) and learned:
-            intent = self._second_opinion(intent, words, country, scores, learned, hits)
+            second = self._second_opinion(intent, words, country, scores, learned, hits)
+            if not (second in self.unless and self._has(self.unless[second], words)):
+                intent = second  # the examples may not bring back what `unless` took away
         if intent == EMERGENCY and scores.get(SELF_HARM, 0.0) >= THRESHOLD and not _inner:
             # "aku mau bunuh diri" is answered with counselling; the trafficking emergency only
             # when the rest of the message speaks of danger from others ("bos ngancam bunuh saya")
             rest = self.without_intent(words, SELF_HARM, _inner=True)
             if rest is None or rest.intent != EMERGENCY:
                 intent = SELF_HARM
+        if intent == THANKS and not _inner and self.opens_with(THANKS, words):
+            # "ok what else", "thank you, and if he is already at sea?", "ok whatever, menu":
+            # the thanks open the message, what follows says what it wants
+            rest = self.without_intent(words, THANKS, _inner=True)
+            if (rest is not None and len(rest.words) >= 2 and THANKS not in rest.scores
+                    and ("?" in text or rest.intent == "menu"
+                         or rest.intent == "followup" and self.opens_with("followup", rest.words, min_words=2))):
+                # not the "so" of "thank you so much", nor "now i know what to do"
+                return rest
         # "tolong cek ya kak": please, not a cry for help (no "if you are in danger" line)
         distress = bool(weak) and not polite
         return Match(intent, max(scores.values(), default=0.0), scores, country, dict(hits), distress, language, positions, words)
@@ -555,9 +578,11 @@ class IntentMatcher:
             return True
         return self.examples is not None and bool(self.examples.seen_with(word) - {UNKNOWN})
 
-    def opens_with(self, intent: str, words: list[str]) -> bool:
-        """Does the message begin with one of the intent's phrases ("makasih, udh sy telpon")?"""
-        return any(kw.intent == intent and tuple(words[: len(kw.words)]) == tuple(kw.words) for kw in self.keywords)
+    def opens_with(self, intent: str, words: list[str], min_words: int = 1) -> bool:
+        """Does the message begin with one of the intent's phrases ("makasih, udh sy telpon")?
+        `min_words`: only phrases at least this long ("what else", not "so")."""
+        return any(kw.intent == intent and len(kw.words) >= min_words and tuple(words[: len(kw.words)]) == tuple(kw.words)
+                   for kw in self.keywords)
 
     def speaks_of_someone(self, words: list[str]) -> bool:
         """The writer or someone close ("saya", "my", "anak saya"): a story, not a pasted ad."""
@@ -583,6 +608,24 @@ class IntentMatcher:
             if k == 1 or any(words[i] == p[0] and tuple(words[i : i + k]) == p for i in range(n - k + 1)):
                 return True
         return False
+
+    def _inside(self, phrases: list[tuple[str, ...]], words: list[str], hits_words: set[str] | None) -> bool:
+        """Every danger word of the message lies inside one of these phrases as it stands there:
+        "dipaksa ibu" holds the "dipaksa" of "gw dipaksa nyokap ikut arisan", so the phrase, not
+        the word alone, says what happens. People and negations need no cover."""
+        danger = {r for w in hits_words or () if w not in NEGATIONS and w not in ABLE and w not in PEOPLE
+                  for r in stems(w)}
+        at = [j for j, w in enumerate(words) if stems(w) & danger]
+        if not at:
+            return False
+        covered: set[int] = set()
+        for p in phrases:
+            k = len(p)
+            if p[0] in words:
+                for i in range(len(words) - k + 1):
+                    if tuple(words[i : i + k]) == p:
+                        covered.update(range(i, i + k))
+        return all(j in covered for j in at)
 
     def _danger_act(self, w: str) -> bool:
         """A word of what is done to a person that also has everyday senses ("locked", "dikunci"),
@@ -671,8 +714,11 @@ class IntentMatcher:
             return True  # "dikunci di luar sama adikku wkwk"
         if (self._has(nn.get("law_question", []), words) or self._supposed(words)) and not now and not plain:
             return True  # "korban yang dipaksa nipu bakal dihukum ga?"; "kalau nanti aku disekap gimana?"
-        if self._has(nn.get("house_rules", []), words) and not now and not plain:
-            return True  # "aku ga boleh keluar malem sama mama", "dikunci di luar kamar pas main petak umpet"
+        if self._has(nn.get("house_rules", []), words) and (
+                not now and not plain or self._inside(nn["house_rules"], words, hits_words)):
+            # "aku ga boleh keluar malem sama mama", "dikunci di luar kamar pas main petak umpet";
+            # and, however plainly said, "gw dipaksa nyokap ikut arisan": the rule names the danger word
+            return True
         if self._has(nn.get("fiction", []), words) and not (family and self._done_to_kin(words, danger)):
             # "sinetron ... TKW disekap majikan, ibuku sampe nangis": the mother watched it
             return True
@@ -840,6 +886,8 @@ class IntentMatcher:
         # sense of what happens to them
         if any(not stems(w) & self.kin for w in hits_words):
             hits_words = {w for w in hits_words if not stems(w) & self.kin}
+        if hits_words and self._inside(self.everyday_phrases, words, hits_words):
+            return True  # "dipaksa lembur sampe jam 9 di pabrik", "my brother beat me at chess": the phrase holds them all
         if not hits_words or not all(stems(w) & self.ambiguous for w in hits_words):
             return False
         roots = set().union(*(stems(w) for w in hits_words))

@@ -120,4 +120,8 @@ class ShortAnswers:
             label = " ".join(tokens(best[2], self.table))
             if fuzz.token_set_ratio(text, label) >= LABEL_MATCH and fuzz.ratio(text, label) >= 60:
                 return best[0]
+        if kind:
+            # "di lembur keneh" at "where are you now?", whose "still in Indonesia" and "back home"
+            # both mean Indonesia: the first such button, when no label was typed
+            return next((data for data, k, _ in options if k == kind), None)
         return None
