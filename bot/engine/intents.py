@@ -70,7 +70,9 @@ PEOPLE = frozenset("saya aku kami kita dia mereka orang me us her him them i we 
 FUNCTION_WORDS = frozenset("to by at in on of for from di ke dari oleh sama pada the a an m am is are was were be mau".split())
 QUESTION_CUES = frozenset("apakah bisa boleh bisakah bolehkah gimana bagaimana apa berapa can could should is are does how what".split())
 NEGATIONS = frozenset({"tidak", "belum", "bukan", "no", "not", "cannot", "cant", "never", "dilarang", "jangan"})
-LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅", "😁", "😜", "🤪", "😘", "🥰", "😍")  # "mati aku bulan ini 😂", "diculik sama kamu 😘": a joke or a flirt, like "wkwk"
+# "mati aku bulan ini 😂", "diculik sama kamu 😘": a joke or a flirt, like "wkwk"; and an eye roll
+# ("ortu sy gak ngebolehin keluar malem, rasanya kyk dipenjara 🙄"): annoyance, not fear
+LAUGHING_EMOJI = ("😂", "🤣", "😆", "😹", "😅", "😁", "😜", "🤪", "😘", "🥰", "😍", "🙄", "😑", "😒")
 # A fear ("takut") of what may happen if the writer makes a choice ("kalau daftar", "if I go"), with
 # no word of now: not danger now
 FEAR_WORDS = frozenset("takut khawatir kuatir cemas afraid scared worried worry fear".split())
