@@ -453,10 +453,11 @@ class IntentMatcher:
             hits[kw.intent].append(" ".join(kw.words))
             scores[kw.intent] = max(scores.get(kw.intent, 0.0), s)
             first_at[kw.intent] = min(first_at.get(kw.intent, a), a)
-        for intent, phrases in self.unless.items():
-            if intent in scores and self._has(phrases, words):
-                scores.pop(intent)  # "mau mudik, lagi di bandara": going home, not leaving for work
-                hits.pop(intent, None)
+        # "mau mudik, lagi di bandara": going home, not leaving for work
+        other_sense_of = {intent for intent, phrases in self.unless.items() if self._has(phrases, words)}
+        for intent in other_sense_of:
+            scores.pop(intent, None)
+            hits.pop(intent, None)
         combo, combo_words, combo_span = self._combo_score(positions)
         if combo:
             hits[EMERGENCY].append("(combo: " + " ".join(sorted(combo_words)) + ")")
@@ -528,7 +529,7 @@ class IntentMatcher:
             weak = weak or THRESHOLD  # keep the 🆘 button beside the answer, in case
         if intent not in (EMERGENCY, SELF_HARM) and learned:
             second = self._second_opinion(intent, words, country, scores, learned, hits)
-            if not (second in self.unless and self._has(self.unless[second], words)):
+            if second not in other_sense_of:
                 intent = second  # the examples may not bring back what `unless` took away
         if intent == EMERGENCY and scores.get(SELF_HARM, 0.0) >= THRESHOLD and not _inner:
             # "aku mau bunuh diri" is answered with counselling; the trafficking emergency only
@@ -620,13 +621,7 @@ class IntentMatcher:
         at = [j for j, w in enumerate(words) if stems(w) & danger]
         if not at:
             return False
-        covered: set[int] = set()
-        for p in phrases:
-            k = len(p)
-            if p[0] in words:
-                for i in range(len(words) - k + 1):
-                    if tuple(words[i : i + k]) == p:
-                        covered.update(range(i, i + k))
+        covered = {j for i, p in _places(phrases, words) for j in range(i, i + len(p))}
         return all(j in covered for j in at)
 
     def _danger_act(self, w: str) -> bool:
@@ -897,13 +892,9 @@ class IntentMatcher:
         # A phrase that holds a danger word of its own ("bawa kabur", "dikurung emak") gives the
         # everyday sense to that word only: "agennya bawa kabur paspor, skrg kami dikurung" is
         # still danger; a phrase of plain words ("hujan", "persib") speaks for every word near it.
-        spans: list[tuple[int, int, frozenset[str] | None]] = []
-        for p in self.not_now.get("other_sense", []):
-            k = len(p)
-            if p[0] not in words:
-                continue
-            own = frozenset(r for w in p for r in stems(w) if stems(w) & self.ambiguous) or None
-            spans += [(i, i + k - 1, own) for i in range(len(words) - k + 1) if tuple(words[i : i + k]) == p]
+        spans: list[tuple[int, int, frozenset[str] | None]] = [
+            (i, i + len(p) - 1, frozenset(r for w in p for r in stems(w) if stems(w) & self.ambiguous) or None)
+            for i, p in _places(self.not_now.get("other_sense", []), words)]
         if not at:
             return False
         # a match's score right after the word: "they were beaten 4-0", "persib dihajar 3-0"
@@ -1120,12 +1111,19 @@ def _fear_of(words: list[str], hits_words: set[str] | None) -> bool:
                and words[j - 1] in FEAR_LINKS)) for j, w in enumerate(words))
 
 
+def _places(phrases, words: list[str]):
+    """Each place one of these phrases stands in the message, word for word: (start, phrase)."""
+    present = set(words)
+    for p in phrases:
+        if p[0] in present:
+            for i in range(len(words) - len(p) + 1):
+                if words[i] == p[0] and tuple(words[i : i + len(p)]) == p:
+                    yield i, p
+
+
 def _first_at(phrases, words: list[str]) -> int | None:
     """Where the first of these phrases begins in the message, word for word; None if none is there."""
-    present = set(words)
-    starts = [i for p in phrases if p[0] in present
-              for i in range(len(words) - len(p) + 1) if words[i] == p[0] and tuple(words[i : i + len(p)]) == p]
-    return min(starts, default=None)
+    return min((i for i, _ in _places(phrases, words)), default=None)
 
 
 WRITER = frozenset({"saya", "i", "kami", "we"})
