@@ -307,6 +307,7 @@ ANSWER_IDS = {
     "middle_east_visit_visa", "report_prepare", "victim_punished", "after_rescue", "unpaid_wages",
     "repatriation_cost", "family_at_home", "lost_contact", "body_repatriation", "phone_checked",
     "women_children",  # SAPA 129 for a child or a woman (the 41st pair)
+    "cannot_call",  # afraid to talk or no credit: written channels and family who can call (the 47th pair)
 }
 
 

@@ -313,7 +313,8 @@ class Engine:
         if m.intent == EMERGENCY and m.hits.get(EMERGENCY) == ["(examples)"] and s.fresh_context((SELF_HARM,)):
             return self._self_harm(t, self.matcher.without_emergency(m))  # "ga ada yg peduli sama aku"
         if (s.fresh_context((SELF_HARM,)) and TALK_WORDS & set(said.words) and m.intent != EMERGENCY
-                and (m.intent in ("help", "human", "privacy", "followup", UNKNOWN) or m.guessed())):
+                and (m.intent in ("help", "human", "privacy", "followup", UNKNOWN) or m.guessed())
+                and not self.matcher.opens_with("thanks", said.words)):  # "makasih, nanti aku coba hubungi": thanks
             # "nomor konselingnya apa?", "how do i talk to someone?", "gak tau harus cerita ke siapa"
             # right after the counselling reply: that reply again, not the help module or the bot's data
             return self._self_harm(t, m)
@@ -354,6 +355,11 @@ class Engine:
         answered = self._short_answer(t, m)
         if answered is not None:
             return answered
+        if (s.tool and s.options and m.intent == "thanks" and set(m.hits.get("thanks", ())) <= ACK_WORDS
+                and self.short_answers.kind_of(said.words) in ("yes", "no", "unknown")):
+            # "oh ok, no" to "who offered you this job?": ask again, keep the place (the "ok" in
+            # it is not thanks; "wes, makasih" is)
+            return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
 
         ctx = s.fresh_context()
         if ctx is not None and self._is_followup(m, ctx):
@@ -498,6 +504,8 @@ class Engine:
             self._count("intent", m.intent)
             if m.intent == "thanks" and s.emergency_at is not None and self.conversation.has("thanks_after_emergency"):
                 return self.conversation.small_talk(t, "thanks_after_emergency")
+            if m.intent == "thanks" and s.fresh_context((SELF_HARM,)) and self.conversation.has("thanks_after_self_harm"):
+                return self.conversation.small_talk(t, "thanks_after_self_harm")
             return self.conversation.small_talk(t, m.intent)
         if m.country:  # a country named on its own ("myanmar", "di kamboja")
             s.country = m.country
@@ -509,7 +517,7 @@ class Engine:
         if ctx is not None and _asks(said.words, said.text) and len(said.words) <= 10:
             return self._followup(t, ctx)  # "who pays for it?" right after an answer
         if self.short_answers.kind_of(said.words) in ("yes", "no", "unknown"):
-            if s.tool and s.options:  # "iya" to "who offered you this job?": ask again, keep the place
+            if s.tool and s.options:  # "ohh iya" to "who offered you this job?": ask again, keep the place
                 return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
             node = self._current_node(s)
             if node is not None and "quiz" in node and s.options:  # "iya" to a quiz question with no yes or no
@@ -635,6 +643,10 @@ class Engine:
         nanti anak saya dihukum?"), with the 🆘 button on top; a message that asks nothing else
         gets what to do next (for a family member, what family can do), not the same message."""
         s = t.session
+        if danger_again and m.country and m.country != s.country:
+            # "aku di kamboja, dikunci di lantai 5": more danger and, for the first time, where:
+            # the short emergency reply again, now with that country's mission
+            return self._emergency(t, m)
         if s.reporter != "family" and s.location != "indonesia" and self.desk.in_indonesia(t.said.words) and not m.country:
             s.location = "indonesia"  # "alamatnya di bekasi": the police (110) are the ones to call
             return self.desk.first(t, family=False)
@@ -788,8 +800,10 @@ class Engine:
         checked = ctx.kind in ("offer", "recruiter_check", "registry")
         if checked and self._adds_to_check(m):
             return True  # "tapi dia bilang semuanya gratis kok", "he says he has a big office in jakarta"
-        if m.scores.get("followup", 0.0) < THRESHOLD or m.country or len(m.words) > 12:
+        if m.scores.get("followup", 0.0) < THRESHOLD or len(m.words) > 12:
             return False
+        if m.country and not (checked and any(len(h.split()) >= 2 for h in m.hits.get("followup", ()))):
+            return False  # "di kamboja?" asks for its contacts; "dijemput di bangkok berarti aman dong?" asks about the offer
         if m.intent in SMALL_TALK and m.intent != "followup":  # "thank you so much": thanks, not "so?"
             return m.scores["followup"] > m.scores.get(m.intent, 0.0)
         if m.intent in ("followup", UNKNOWN) or m.intent in GENERIC_INTENTS or self._asks_about_last(m):
@@ -853,6 +867,9 @@ class Engine:
         """"amankah?" with nothing checked yet: ask for the offer or the name. At a question of
         the bot's ("Anda sekarang di mana?"), "trus gimana?" gets that question again."""
         s = t.session
+        if s.options and s.tool and EXPLAIN_ASKS & set(t.said.words):  # "maksudnya gimana?", "what do you mean?"
+            return self._ask_again(t, t._("Tap the answer closest to what you know. Not sure? Tap the answer that says you do not know: that is fine too."),
+                                   f"tool:{s.tool}")
         if s.options and s.tool:  # "jadi agen ku aman gak?" before the guided check's last question
             return self._ask_again(t, t._("I can tell you once you have answered these few questions. Choose one of the answers below."),
                                    f"tool:{s.tool}")
@@ -1487,6 +1504,8 @@ FOLLOWUP_WORDS = 8  # a follow-up question is short; longer ones ask something o
 CONTACT_ASKS = frozenset("kemana mana siapa hubungi kontak lapor melapor lapornya nomor nomer telepon telpon "
                          "where who contact report number call phone embassy kbri kjri kedutaan".split())
 MISSION_WORDS = frozenset("kbri kjri kedutaan konsulat embassy consulate".split())  # "nomor kbri nya?": the help node on missions
+ACK_WORDS = frozenset("ok oke okay okey sip".split())  # taking in what was said, not thanks
+EXPLAIN_ASKS = frozenset("maksud maksudnya maksude ngerti mengerti paham mean meant understand wdym".split())  # the question itself is unclear
 NUMBER_ASKS = frozenset("nomor nomer nomernya nomornya kontak kontaknya telepon telpon number numbers contact phone".split())
 # what a check decides: asked in the middle of its questions, the question waits for its verdict
 VERDICT_WORDS = frozenset("aman resmi legal ilegal bodong penipu penipuan bahaya terdaftar berizin "
@@ -1522,6 +1541,8 @@ def _prefixed(reply: Reply, line: str) -> Reply:
 # asking for someone to talk to, right after the counselling reply
 TALK_WORDS = frozenset("cerita curhat ngomong bicara ngobrol talk someone anyone konseling konselingnya counselling "
                        "counseling counselor psikolog nomor number hubungi call "
+                       # "teu gaduh pulsa kanggo nelepon": healing119.id is reached online
+                       "nelpon nelepon telpon telepon pulsa credit "
                        # "nobody understands", "ga ada yang ngerti aku", "aku sendirian": still the
                        # feeling the counselling reply is for
                        "understands understand ngerti mengerti peduli cares alone sendirian lonely kesepian".split())

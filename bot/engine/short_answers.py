@@ -18,7 +18,8 @@ from bot.engine.text import tokens
 MAX_WORDS = 6  # longer messages are questions or stories, not answers to a button
 FILLERS = frozenset(
     "kak min mas mbak bang pak bu dong deh sih aja saja ya yah kok nih tuh lah please pls sir "
-    "i m am im we re are now sekarang skrg".split()  # "I'm abroad", "we are in indonesia now"
+    "i m am im we re are now sekarang skrg "  # "I'm abroad", "we are in indonesia now"
+    "oh ohh oo ooh hmm hm eh ok oke okay".split()  # "ohh iya", "oh ok, no": the answer after a sound of taking it in
 )
 LETTERS = "abcdefgh"
 LEADING_KINDS = ("yes", "no", "unknown")  # answers a sentence may open with ("iya, dia minta ...")

@@ -247,6 +247,9 @@ class _Found:
 # --------------------------------------------------------------------------------------------
 # "gaji UMK": the regional minimum wage, named instead of an amount in many domestic ads
 _WAGE_STANDARD = re.compile(r"(?<![a-z])(?:umk|umr|ump)(?![a-z])")
+# high pay promised without a figure: with a warning sign, what an offer says ("gaji tinggi, tak
+# perlu pengalaman"); alone, a wish or a rumour ("gaji gede di kamboja itu beneran?")
+_PAY_CLAIM = re.compile(r"(?<![a-z])(?:gaji\W+(?:tinggi|besar|gede)|high\W+(?:salary|pay)|big\W+salary)(?![a-z])")
 # An amount right after these is a fee or a ransom, not pay ("agen minta 15 juta", "bayar 60jt")
 _FEE_BEFORE = re.compile(
     r"(?<![a-z])(?:biaya|bayar|uang|dp|jaminan|minta|nagih|tebusan|ditebus|deposit|fee|ransom|asks?|asking|"
@@ -282,6 +285,10 @@ _STORY_STRONG = [
     "threaten", "kidnapped", "crying", "scared",
     # rescued and home: what came after, not an offer
     "rescued", "was rescued", "were rescued", "diselamatkan", "is home now", "came home", "came back home",
+    # news read or watched: what happened to others, not an ad ("good news! hiring" and "berita
+    # gembira" are ad openers, so not "news" or "berita" alone)
+    "in the news", "on the news", "saw the news", "read the news", "news report", "are held", "were held",
+    "di berita", "liat berita", "lihat berita", "baca berita", "nonton berita", "ada berita", "beritanya",
 ]
 _STORY_WEAK = [
     "dulu", "tahun lalu", "bulan lalu", "minggu lalu", "waktu itu", "saat itu", "kemarin", "katanya",
@@ -307,6 +314,7 @@ class ClaimReading:
     words: int
     place: bool  # a named foreign place ("luar negeri" alone is not one)
     pay: bool  # an amount of pay, or a wage standard ("gaji UMK"); a fee ("biaya 15jt") is not pay
+    pay_claim: bool  # high pay promised without a figure ("gaji tinggi", "high salary")
     job: bool  # words of the work itself (CS, admin, ART, ABK, LC, magang...)
     contact: bool  # a phone number, WhatsApp, Telegram, DM
     phone: bool  # a phone number or a wa.me / t.me link
@@ -324,7 +332,9 @@ class ClaimReading:
         2. A story about what happened to someone is not, unless it carries a phone number or is
            forwarded (then it is an ad that happens to use such words).
         3. A question is checked only when it carries an offer: an offer word (loker, tawaran,
-           nawarin, job...), where, and the pay or the job ("loker kamboja gaji 15jt aman ga?");
+           nawarin, job...), where, and the pay, the job, or high pay with a warning sign ("loker
+           kamboja gaji 15jt aman ga?", "ada kerja kat kemboja gaji tinggi, tak perlu pengalaman,
+           boleh ke percaya?");
            or the pay and a warning sign; "tolong lihatin lowongan ini kak" and "biaya ke Taiwan
            15 juta wajar ga?" are not.
         4. Anything else is an offer when it has an ad word, an amount, a job or two signs, two
@@ -336,7 +346,8 @@ class ClaimReading:
         if self.story >= 3 and not (self.phone or self.forwarded):
             return False
         if self.question:  # ...or the pay and a warning sign ("tolong cek ya kak: kerja kapal pesiar gaji 30jt, biaya seragam 12jt")
-            return self.ad_words > 0 and ((self.place and (self.pay or self.job)) or (self.pay and self.flags > 0))
+            return self.ad_words > 0 and ((self.place and (self.pay or self.job or (self.pay_claim and self.flags > 0)))
+                                          or (self.pay and self.flags > 0))
         details = sum((self.place, self.pay, self.job, self.contact, self.company, self.flags > 0,
                        self.positives > 0, self.ad_words >= 2, self.forwarded))
         # what an offer says beyond "work in X": "ditawarin kerja di Malaysia, gajinya gede" is
@@ -986,6 +997,7 @@ class OfferChecker:
             words=len(t.toks),
             place=bool(a.places),
             pay=bool(a.pay) or bool(_WAGE_STANDARD.search(low)),
+            pay_claim=bool(_PAY_CLAIM.search(low)),
             job=not JOB_FLAGS.isdisjoint(flag_ids),
             contact=phone or "chat_only" in flag_ids,
             phone=phone,

@@ -67,7 +67,8 @@ NOT_A_NAME = frozenset(
     said says asked asks wants told tells took keeps holds promised
     apa mana yang yg which what
     ngirim mengirim kirim ngirimin nganter nganterin berangkatin sends send
-    """.split()
+    biar supaya agar spy so
+    """.split()  # "bayar biaya proses ke PT biar diberangkatin": why, not a name
 )
 # Words that show the person is asking about the company (with "?").
 ASKS = frozenset(
