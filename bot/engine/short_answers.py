@@ -58,6 +58,8 @@ class ShortAnswers:
         for n in (len(core) - 1, len(core) - 2):
             if n >= 1 and core[:n] in self.kind_by_phrase:
                 return self.kind_by_phrase[core[:n]]
+        if len(core) > 1 and core[0] == "saya":  # "aku di rumah, di kampung" ("aku" reads "saya"): where, said of oneself
+            return self.kind_of(list(core[1:]))
         return None
 
     def label_kind(self, label: str) -> str | None:
