@@ -359,7 +359,7 @@ class Engine:
                 and self.short_answers.kind_of(said.words) in ("yes", "no", "unknown")):
             # "oh ok, no" to "who offered you this job?": ask again, keep the place (the "ok" in
             # it is not thanks; "wes, makasih" is)
-            return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
+            return self._choose_again(t)
 
         ctx = s.fresh_context()
         if ctx is not None and self._is_followup(m, ctx):
@@ -379,7 +379,7 @@ class Engine:
         if ctx is None and self._asks_for_verdict(t, m):
             return self._nothing_to_follow(t)  # "jadi agennya resmi ga?" at the guided check's third question
         if ctx is None and s.tool and s.options and self._adds_to_check(m):  # "tapi dia bilang gratis" at its second
-            return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
+            return self._choose_again(t)
 
         claimed = self._claimed_by_tool(t, deferring=False)  # "cek PT Maju Jaya": that tool
         if claimed:
@@ -518,10 +518,10 @@ class Engine:
             return self._followup(t, ctx)  # "who pays for it?" right after an answer
         if self.short_answers.kind_of(said.words) in ("yes", "no", "unknown"):
             if s.tool and s.options:  # "ohh iya" to "who offered you this job?": ask again, keep the place
-                return self._ask_again(t, t._("Please choose one of the answers below."), f"tool:{s.tool}")
+                return self._choose_again(t)
             node = self._current_node(s)
             if node is not None and "quiz" in node and s.options:  # "iya" to a quiz question with no yes or no
-                return self._ask_again(t, t._("Please choose one of the answers below."), f"node:{s.module}:{s.node}")
+                return self._choose_again(t)
             # "iya", "ga tau" with no question pending: no "I did not understand"
             return [Reply(t._("All right. Tell me a little more, or choose a topic below."),
                           self.conversation.topic_rows(t), "small:short")]
@@ -647,8 +647,11 @@ class Engine:
             # "aku di kamboja, dikunci di lantai 5": more danger and, for the first time, where:
             # the short emergency reply again, now with that country's mission
             return self._emergency(t, m)
-        if s.reporter != "family" and s.location != "indonesia" and self.desk.in_indonesia(t.said.words) and not m.country:
-            s.location = "indonesia"  # "alamatnya di bekasi": the police (110) are the ones to call
+        if (s.reporter != "family" and s.location not in ("indonesia", "abroad") and self.desk.in_indonesia(t.said.words)
+                and not m.country and not HOME_FOLKS & set(t.said.words)):  # "my family is in cirebon": where they are
+            # "alamatnya di bekasi": the police (110) are the ones to call; not after a danger
+            # abroad ("disekap di kamboja", then "my family is in cirebon": where the family is)
+            s.location = "indonesia"
             return self.desk.first(t, family=False)
         if (self.desk.reports_for_someone(t.said.words) and not m.country
                 and (m.intent in ("help", "followup", UNKNOWN) or m.guessed())):
@@ -770,6 +773,8 @@ class Engine:
         s = t.session
         if not (s.tool and s.options) or m.country or len(m.words) > FOLLOWUP_WORDS:
             return False
+        if m.intent in SMALL_TALK - {"thanks", "greeting"}:
+            return False  # "can I talk to a real person instead?": a person, not the verdict
         verdict = any(w.removesuffix("nya").removesuffix("kah") in VERDICT_WORDS for w in m.words)
         return verdict and (m.scores.get("followup", 0.0) >= THRESHOLD or _refers_back(m.words) or _asks(m.words, t.said.text))
 
@@ -862,6 +867,13 @@ class Engine:
         """The bot's last question again: its answers (the last buttons), with 🆘 beside them."""
         rows = [[Button(label, data)] for data, _kind, label in t.session.options] + [self.desk.sos_row(t)]
         return [Reply(text, rows, source)]
+
+    def _choose_again(self, t: Turn) -> list[Reply]:
+        """Something typed at a question that is not one of its answers ("ohh iya" to "who offered
+        you this job?"): the same question's answers again, at the guided check or a quiz."""
+        s = t.session
+        source = f"tool:{s.tool}" if s.tool else f"node:{s.module}:{s.node}"
+        return self._ask_again(t, t._("Please choose one of the answers below."), source)
 
     def _nothing_to_follow(self, t: Turn) -> list[Reply]:
         """"amankah?" with nothing checked yet: ask for the offer or the name. At a question of
@@ -1536,6 +1548,9 @@ def _prefixed(reply: Reply, line: str) -> Reply:
     """The same reply with one line in front of its text."""
     return dataclasses.replace(reply, text=line + "\n\n" + reply.text)
 
+
+# the writer's family at home: a town named about them is where they are, not the one in danger
+HOME_FOLKS = frozenset("family keluarga keluargaku parents ortu orangtua".split())
 
 # Direct answers (bot/engine/answers.py scores agreement 0..1)
 # asking for someone to talk to, right after the counselling reply

@@ -97,8 +97,10 @@ class ShortAnswers:
             return None
         kinds = [kind for _, kind, _ in options]
         kind = self.kind_of(words)
-        if country and any(k == "location:abroad" for k in kinds) and kind in (None, "location:abroad"):
-            kind = "location:abroad"  # "sudah di kamboja": abroad, and the country is noted
+        if country and any(k == "location:abroad" for k in kinds) and not (kind or "").startswith("location:"):
+            # "sudah di kamboja": abroad, and the country is noted; "sy di kamboja" too (its
+            # "saya" alone would read "for myself")
+            kind = "location:abroad"
         if kind == "no" and "no" not in kinds and "location:indonesia" in kinds:
             # "belum" at "where are you now?": not left yet, the first such button ("still in Indonesia")
             return next(data for data, k, _ in options if k == "location:indonesia")

@@ -335,7 +335,8 @@ class ClaimReading:
            nawarin, job...), where, and the pay, the job, or high pay with a warning sign ("loker
            kamboja gaji 15jt aman ga?", "ada kerja kat kemboja gaji tinggi, tak perlu pengalaman,
            boleh ke percaya?");
-           or the pay and a warning sign; "tolong lihatin lowongan ini kak" and "biaya ke Taiwan
+           or the pay and a warning sign; or where, the pay, the job and a sign with no offer
+           word (an ad pasted with its question); "tolong lihatin lowongan ini kak" and "biaya ke Taiwan
            15 juta wajar ga?" are not.
         4. Anything else is an offer when it has an ad word, an amount, a job or two signs, two
            of the details an offer has, and something beyond the place (pay, job, contact,
@@ -346,8 +347,11 @@ class ClaimReading:
         if self.story >= 3 and not (self.phone or self.forwarded):
             return False
         if self.question:  # ...or the pay and a warning sign ("tolong cek ya kak: kerja kapal pesiar gaji 30jt, biaya seragam 12jt")
-            return self.ad_words > 0 and ((self.place and (self.pay or self.job or (self.pay_claim and self.flags > 0)))
-                                          or (self.pay and self.flags > 0))
+            # ...or a whole ad with the question after it ("Customer support in Bangkok, 35k baht,
+            # visa on arrival. Is this real?"): where, the pay, the job and a sign
+            return (self.ad_words > 0 and ((self.place and (self.pay or self.job or (self.pay_claim and self.flags > 0)))
+                                           or (self.pay and self.flags > 0))
+                    or (self.place and self.pay and self.job and self.flags > 0))
         details = sum((self.place, self.pay, self.job, self.contact, self.company, self.flags > 0,
                        self.positives > 0, self.ad_words >= 2, self.forwarded))
         # what an offer says beyond "work in X": "ditawarin kerja di Malaysia, gajinya gede" is
