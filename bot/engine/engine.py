@@ -643,6 +643,13 @@ class Engine:
         nanti anak saya dihukum?"), with the 🆘 button on top; a message that asks nothing else
         gets what to do next (for a family member, what family can do), not the same message."""
         s = t.session
+        if self._says_where(t, m, danger_again):
+            # "di kamboja", "cambodia, in a building near the casino": where, told after the
+            # danger; that country's help (its mission, Kemlu first), the 🆘 button on top
+            s.country = m.country
+            if s.reporter != "family":
+                s.location = "abroad"
+            return self._sos_on_top(t, self._country_card(t, m.country))
         if danger_again and m.country and m.country != s.country:
             # "aku di kamboja, dikunci di lantai 5": more danger and, for the first time, where:
             # the short emergency reply again, now with that country's mission
@@ -661,10 +668,7 @@ class Engine:
         short_question = self._short_question_answer(t, m)
         if short_question is not None:
             return self._sos_on_top(t, self._answer(t, short_question))  # "apa nanti aku dihukum?"
-        if m.country and len(t.said.words) <= 6 and m.intent not in SMALL_TALK | {"help", "followup"}:
-            s.country = m.country  # "cambodia, near the border": where help is there (🆘 on top, below)
-            m = dataclasses.replace(m, intent=UNKNOWN)
-        elif m.guessed() and not danger_again and self.matcher.opens_with("thanks", t.said.words):
+        if m.guessed() and not danger_again and self.matcher.opens_with("thanks", t.said.words):
             m = dataclasses.replace(m, intent="thanks")  # "makasih, udh sy telpon nomornya": thanks, not a guess at help
         elif m.guessed() and not (m.intent == "thanks" and not danger_again):
             # a topic only the examples saw ("kak cepet mereka udah dateng" is not about recruiters):
@@ -685,6 +689,18 @@ class Engine:
         if added:  # a new danger phrase: the number again (and the mission), a line each
             replies[0] = Reply(added + "\n\n" + replies[0].text, replies[0].buttons, replies[0].source)
         return self._sos_on_top(t, replies)
+
+    def _says_where(self, t: Turn, m: Match, danger_again: bool) -> bool:
+        """After the emergency reply, a short message that names a country and asks nothing says
+        where. One the example model alone reads as danger ("cambodia, in a building near the
+        casino") says where too; a danger phrase with a new country is more danger (the caller
+        gives the emergency reply again)."""
+        words = t.said.words
+        if not m.country or _asks(words, t.said.text):
+            return False
+        if danger_again:
+            return m.hits.get(EMERGENCY) == ["(examples)"] and len(words) <= SAYS_WHERE_WORDS + 2
+        return len(words) <= SAYS_WHERE_WORDS and m.intent not in SMALL_TALK | {"help", "followup"}
 
     def _short_question_answer(self, t: Turn, m: Match) -> str | None:
         """In the minutes after danger, a question of one telling word ("apa nanti aku dihukum?",
@@ -900,7 +916,11 @@ class Engine:
         self._count("intent", SELF_HARM)
         t.session.remember(Context(SELF_HARM, t.session.turn))
         replies = self.conversation.self_harm(t)
-        if m.intent == EMERGENCY:
+        # only a danger phrase of its own ("disiksa", "dikurung") puts the emergency help first;
+        # a combination of words or the example model is the despair itself speaking ("lebih
+        # baik aku mati di sini daripada terus disiksa" is also a phrase; "mending nyilet
+        # tangan aja" is not danger from others)
+        if m.intent == EMERGENCY and any(not h.startswith("(") for h in m.hits.get(EMERGENCY, [])):
             return self._emergency(t, m) + replies
         return replies
 
@@ -1009,7 +1029,7 @@ class Engine:
         """A country named on its own: what the bot knows of it and where help is."""
         c = self.content.countries[code]
         lines = [f"📍 {t.txt(c['name'])}"]
-        if c.get("legal_placement") is False:
+        if c.get("legal_placement") is False and not self.desk.recent(t):  # not to someone in danger there
             lines.append(t._("There is no legal placement of Indonesian migrant workers to this country: a job offer there is a warning sign."))
         lines.append(t._("If someone there needs help, call the Kemlu 24-hour hotline first: {number}.").format(number=self.desk.number("kemlu_pwni")))
         mission = self.desk.mission_lines(t)
@@ -1529,6 +1549,7 @@ CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes o
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 COUNTRY_FOLLOWUP_WORDS = 4  # "trus kalau di vietnam?" after a result: the country; longer, a question about someone there
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
+SAYS_WHERE_WORDS = 6  # after an emergency, "sy di kamboja, dekat perbatasan" says where; longer, it tells more
 
 
 def _label(questions: list[str]) -> str:
