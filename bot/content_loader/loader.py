@@ -490,6 +490,15 @@ class _Checker:
                 self.err(rel, ("answers",), f"no answer has questions in {lang!r}: free text in that language will not reach the answers", "warning")
         asked: dict[str, str] = {}  # a question, folded -> the answer it belongs to
         codes = set((self.files.get("contacts.yaml") or {}).get("countries") or {})  # for an answer's `countries`
+        # emergency.yaml screens_for_answers and conversation.yaml contact_messages_answer name answers that must exist
+        screens = (self.files.get("emergency.yaml") or {}).get("screens_for_answers") or {}
+        for aid in screens:
+            if answers and aid not in answers:
+                self.err("emergency.yaml", ("screens_for_answers", aid), f"answer {aid!r} is not in answers.yaml")
+        followups = (self.files.get("conversation.yaml") or {}).get("followups") or {}
+        aid = followups.get("contact_messages_answer")
+        if answers and aid is not None and aid not in answers:
+            self.err("conversation.yaml", ("followups", "contact_messages_answer"), f"answer {aid!r} is not in answers.yaml")
         for aid, a in answers.items():
             p = ("answers", aid)
             if a["module"] not in module_nodes and f"modules/{a['module']}.yaml" not in self.broken:

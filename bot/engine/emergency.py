@@ -118,6 +118,20 @@ class EmergencyDesk:
     def ready(self, t: Turn) -> list[Reply]:
         return [Reply(t.txt(self.em["ready"]), [[Button("📞 " + t._("Other contacts"), cb.encode(Action("em", "more")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":ready")]
 
+    def screen_for_answer(self, t: Turn, answer_id: str) -> list[Reply] | None:
+        """The emergency's own screen for a direct answer asked in the minutes after it
+        (emergency.yaml screens_for_answers: "what do I prepare?" gets what to have ready)."""
+        screen = (self.em.get("screens_for_answers") or {}).get(answer_id)
+        replies = self.ready(t) if screen == "ready" else self.for_family(t) if screen == "for_family" else None
+        if replies is None:
+            return None
+        # asked, not tapped: the number to call stays in sight, above the list (the words for
+        # family at home name it already)
+        top = replies[0]
+        if self.call_now(t) in top.text:
+            return replies
+        return [Reply(self.reminder(t) + "\n\n" + top.text, top.buttons, top.source)] + replies[1:]
+
     def for_family(self, t: Turn) -> list[Reply]:
         t.session.reporter = "family"
         return [Reply(t.txt(self.em["for_family"]), [[Button("📋 " + t._("What to have ready"), cb.encode(Action("em", "ready")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":family")]

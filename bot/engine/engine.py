@@ -343,7 +343,10 @@ class Engine:
                 answered = self._short_answer(t, m)
                 if answered is not None:
                     return answered
-            return self._change_language(t, m.language)
+            # "Translator needed in Laos, Indonesian + English, 1500 USD ...": an ad that names
+            # languages is checked, not taken as a request to switch
+            claimed = self._claimed_by_tool(t) if len(said.words) > LANGUAGE_REQUEST_WORDS else None
+            return claimed or self._change_language(t, m.language)
         named = self._named_contacts(said.words) if m.intent == "menu" else []
         if named:  # "kbri bisa bantu apa aja?" asks about the embassy, not about this bot
             return self._contacts_reply(t, named)
@@ -355,6 +358,8 @@ class Engine:
         answered = self._short_answer(t, m)
         if answered is not None:
             return answered
+        if s.tool and s.options and (self.short_answers.kind_of(said.words) or "").startswith("reporter:"):
+            return self._choose_again(t)  # "untuk anak saya" at "who offered you this job?": who it is for, not an answer
         if (s.tool and s.options and m.intent == "thanks" and set(m.hits.get("thanks", ())) <= ACK_WORDS
                 and self.short_answers.kind_of(said.words) in ("yes", "no", "unknown")):
             # "oh ok, no" to "who offered you this job?": ask again, keep the place (the "ok" in
@@ -362,6 +367,8 @@ class Engine:
             return self._choose_again(t)
 
         ctx = s.fresh_context()
+        if ctx is not None and self._asks_about_contacts(t, ctx, m):
+            return self._contact_details(t, ctx)
         if ctx is not None and self._is_followup(m, ctx):
             return self._followup(t, ctx)
         if (ctx is not None and ctx.kind == "help" and s.country and NUMBER_ASKS & set(said.words)
@@ -507,6 +514,8 @@ class Engine:
             if m.intent == "thanks" and s.fresh_context((SELF_HARM,)) and self.conversation.has("thanks_after_self_harm"):
                 return self.conversation.small_talk(t, "thanks_after_self_harm")
             return self.conversation.small_talk(t, m.intent)
+        if m.country and self.matcher.off_topic_about_place(said.words):
+            return self._not_understood(t)  # "cuaca di riyadh panas gak?": not about help there
         if m.country:  # a country named on its own ("myanmar", "di kamboja")
             s.country = m.country
             if len(said.words) > COUNTRY_CARD_WORDS:  # a sentence about someone there: its questions first
@@ -530,8 +539,12 @@ class Engine:
         suggested = self._suggestions(t, m) if m.intent == UNKNOWN else None
         if suggested:
             return suggested
+        return self._not_understood(t)
+
+    def _not_understood(self, t: Turn) -> list[Reply]:
+        """A kind line for nonsense; otherwise "I did not understand" with examples of what to ask."""
         self._count("intent", UNKNOWN)
-        if _looks_like_nonsense(said.words) and self.conversation.has("nonsense"):
+        if t.said is not None and _looks_like_nonsense(t.said.words) and self.conversation.has("nonsense"):
             return self.conversation.small_talk(t, "nonsense")
         if self.conversation.has("fallback"):
             return self.conversation.small_talk(t, "fallback")
@@ -666,8 +679,8 @@ class Engine:
         if _asks_for_numbers(t.said.words) and not m.country:
             return self._sos_on_top(t, self.desk.more(t))  # "nomor lain ada gk? yg tadi gk diangkat", "give me all the contacts"
         short_question = self._short_question_answer(t, m)
-        if short_question is not None:
-            return self._sos_on_top(t, self._answer(t, short_question))  # "apa nanti aku dihukum?"
+        if short_question is not None:  # "apa nanti aku dihukum?"
+            return self._sos_on_top(t, self.desk.screen_for_answer(t, short_question) or self._answer(t, short_question))
         if m.guessed() and not danger_again and self.matcher.opens_with("thanks", t.said.words):
             m = dataclasses.replace(m, intent="thanks")  # "makasih, udh sy telpon nomornya": thanks, not a guess at help
         elif m.guessed() and not (m.intent == "thanks" and not danger_again):
@@ -676,6 +689,8 @@ class Engine:
             # ("makasih, udh aku terusin ke keluarganya"), the 🆘 button on top
             m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
+        if replies and replies[0].source.startswith("answer:"):  # "apa yg harus aku siapin buat lapor?"
+            replies = self.desk.screen_for_answer(t, replies[0].source.removeprefix("answer:")) or replies
         # "mereka mukulin temen sy lg": more danger, nothing asked; a topic's answer would be a
         # guess at a question nobody asked, so what to do next comes instead
         told = danger_again and not _asks(t.said.words, t.said.text) and replies and replies[0].source.startswith(
@@ -916,11 +931,14 @@ class Engine:
         self._count("intent", SELF_HARM)
         t.session.remember(Context(SELF_HARM, t.session.turn))
         replies = self.conversation.self_harm(t)
-        # only a danger phrase of its own ("disiksa", "dikurung") puts the emergency help first;
+        # only a danger phrase of its own ("disiksa", "dikurung") puts the emergency help first
+        # ("kalo ga bisa pulang mending aku gantung diri": not being able to go home is the despair;
+        # "ga boleh pulang", not allowed, is someone holding them);
         # a combination of words or the example model is the despair itself speaking ("lebih
         # baik aku mati di sini daripada terus disiksa" is also a phrase; "mending nyilet
         # tangan aja" is not danger from others)
-        if m.intent == EMERGENCY and any(not h.startswith("(") for h in m.hits.get(EMERGENCY, [])):
+        if m.intent == EMERGENCY and any(not h.startswith("(") and not set(h.split()) <= CANNOT_GO_HOME
+                                         for h in m.hits.get(EMERGENCY, [])):
             return self._emergency(t, m) + replies
         return replies
 
@@ -962,8 +980,37 @@ class Engine:
 
     def _contacts_reply(self, t: Turn, ids: list[str]) -> list[Reply]:
         lines = self.contacts.brief_lines(ids, t.lang, t.session.country)
-        t.session.remember(Context("help", t.session.turn, ref="contacts"))
+        t.session.remember(Context("help", t.session.turn, ref=CONTACTS_REF + ",".join(ids)))
         return pack(lines[0], lines[1:], self.conversation.topic_rows(t, ("help",)), "contact:" + ",".join(ids))
+
+    def _asks_about_contacts(self, t: Turn, ctx: Context, m: Match) -> bool:
+        """"gratis ga nelponnya?", "bisa lewat wa?", "jam berapa bisa dihubungi?" right after the
+        numbers of a contact: a short question about how to reach it."""
+        if not (ctx.kind == "help" and (ctx.ref or "").startswith(CONTACTS_REF) and len(m.words) <= FOLLOWUP_WORDS
+                and CONTACT_DETAILS & set(m.words) and _asks(m.words, t.said.text) and not m.country):
+            return False
+        return True
+
+    def _contact_ids(self, ctx: Context) -> list[str]:
+        return [cid for cid in (ctx.ref or "").removeprefix(CONTACTS_REF).split(",") if cid]
+
+    def _takes_messages(self, cid: str) -> bool:
+        """Does the reference sheet give this contact a WhatsApp line (contacts.yaml lines)?"""
+        lines = (self.content.contacts.get(cid) or {}).get("lines") or []
+        return any("whatsapp" in str(v).lower() for line in lines for v in (line.get("label") or {}).values())
+
+    def _contact_details(self, t: Turn, ctx: Context) -> list[Reply]:
+        """The contacts just named in full: each line with its label (free from Indonesia, phone
+        from abroad, WhatsApp only where the reference sheet says so), its note, source and date."""
+        ids = self._contact_ids(ctx)
+        answer = (self.conversation.conv.get("followups") or {}).get("contact_messages_answer")
+        if (MESSAGING & set(t.said.words) and answer in self.content.answers
+                and not any(self._takes_messages(cid) for cid in ids)):
+            # "bisa lewat wa?" about the Kemlu hotline (a phone line): where to write instead
+            return self._answer(t, answer)
+        blocks = self.contacts.blocks(ids, t.lang, t.session.country)
+        t.session.remember(Context("help", t.session.turn, ref=ctx.ref))
+        return pack(blocks[0], blocks[1:], self.conversation.topic_rows(t, ("help",)), "followup:contact")
 
     def _topic_questions(self, t: Turn, mid: str, m: Match) -> list[Reply]:
         """A question on the topic the person is already at the start of, with no answer that
@@ -1549,6 +1596,12 @@ CONTINUATION_WORDS = 12  # "tapi katanya uangnya buat tiket sama medical" goes o
 COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something there, not the country
 COUNTRY_FOLLOWUP_WORDS = 4  # "trus kalau di vietnam?" after a result: the country; longer, a question about someone there
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
+CONTACTS_REF = "contacts:"  # a help context that named contacts: "contacts:kp2mi,kemlu_pwni"
+# a question about how to reach a contact just named: its cost, hours, WhatsApp
+CONTACT_DETAILS = frozenset("gratis free bayar berbayar biaya pulsa charge cost jam hours buka open wa whatsapp sms chat "
+                            "email kapan when nelpon nelponnya telepon telponnya".split())
+LANGUAGE_REQUEST_WORDS = 10  # longer, a message that names a language may be an ad asking for it
+MESSAGING = frozenset("wa whatsapp sms chat pesan message messages text".split())
 SAYS_WHERE_WORDS = 6  # after an emergency, "sy di kamboja, dekat perbatasan" says where; longer, it tells more
 
 
@@ -1591,6 +1644,8 @@ ABROAD_NOW = [tuple(p.split()) for p in (
 # "nelpon dari indonesia", "who do i call in indonesia": where the writer calls from
 FROM_WORDS = frozenset("di dari dr in from inside within".split())
 INDONESIA_WORDS = frozenset("indonesia indo".split())
+# "tidak bisa pulang", "can't go home": stuck, which beside words of ending one's life is despair
+CANNOT_GO_HOME = frozenset("tidak bisa pulang can t cant cannot go home".split())
 SMALL_TALK = frozenset({"delete", "share", "human", "privacy", "language_other", "language", "thanks", "greeting", "self_harm", "departing"})
 QUESTION_WORDS = frozenset(
     "apa apakah gimana bagaimana kenapa mengapa boleh bisakah bolehkah wajar legal bener benar asli beneran "

@@ -278,6 +278,7 @@ class IntentMatcher:
         intents_file = content.files.get("intents.yaml", {}) or {}
         self.intents_file = intents_file
         self.extra_vocab.update(w for p in intents_file.get("not_typos", []) or [] for w in tokens(str(p), self.table))
+        self.off_topic = [w for w in (tuple(tokens(str(p), self.table)) for p in intents_file.get("off_topic", []) or []) if w]
         self.mission_words = frozenset(w for p in intents_file.get("mission_words", []) or [] for w in tokens(str(p), self.table))
         self._build_index()
         self.examples = ExampleModel(content.examples, self.table) if content.examples else None
@@ -595,6 +596,11 @@ class IntentMatcher:
         """"ada kbri di laos?", "is there an embassy in Manila?": an embassy or consulate named
         (intents.yaml mission_words)."""
         return not self.mission_words.isdisjoint(words)
+
+    def off_topic_about_place(self, words: list[str]) -> bool:
+        """"cuaca di riyadh panas gak?", "what time is it in seoul": an everyday question about a
+        place, not a request for help there (intents.yaml off_topic)."""
+        return self._has(self.off_topic, words)
 
     def speaks_of_family(self, words: list[str]) -> bool:
         """"anak saya", "suami saya", "my brother": someone close (emergency.yaml family_words)."""

@@ -289,6 +289,10 @@ _STORY_STRONG = [
     # gembira" are ad openers, so not "news" or "berita" alone)
     "in the news", "on the news", "saw the news", "read the news", "news report", "are held", "were held",
     "di berita", "liat berita", "lihat berita", "baca berita", "nonton berita", "ada berita", "beritanya",
+    # what a recruiter asked of the writer: a report about the recruiter, not an ad ("the recruiter
+    # asks me to send pictures of my ID card", "agennya juga minta foto ktp")
+    "asks me to", "asked me to", "asking me to", "wants me to", "minta saya kirim", "minta aku kirim",
+    "dimintain", "dimintai", "juga minta",
 ]
 _STORY_WEAK = [
     "dulu", "tahun lalu", "bulan lalu", "minggu lalu", "waktu itu", "saat itu", "kemarin", "katanya",

@@ -55,6 +55,25 @@ def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
 
+# a number as written in a reply: digits with spaces, dashes, dots or brackets between them
+NUMBER_RUN = re.compile(r"\d(?:[\d\-. ()]*\d)?")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers in the replies, each as its digits ("+62 812-9007-0027" -> "6281290070027"), so
+    that the SAPA line 129 is not found inside the Kemlu hotline's digits."""
+    return {_digits(m.group()) for m in NUMBER_RUN.finditer(text)}
+
+
+def _has_number(numbers: set[str], want: str) -> bool:
+    """The number is there as a whole: the same digits, or (for a full phone number) the same
+    number with its country code ("812-9007-0027" and "0812-9007-0027" are "+62 812-9007-0027")."""
+    if want in numbers:
+        return True
+    national = want.lstrip("0")
+    return len(national) >= 7 and any(n.endswith(national) for n in numbers)
+
+
 def _as_list(v: Any) -> list[Any]:
     return v if isinstance(v, list) else [v]
 
@@ -118,12 +137,12 @@ def check(engine: Engine, user: str, replies: list[Reply], expect: dict[str, Any
         for w in _as_list(expect["not_by"]):
             if any(_source_matches(s, w) for s in sources):
                 bad.append(f"not by {w}, got {sources}")
-    digits = _digits(text)
+    numbers = _numbers(text)
     for num in _as_list(expect.get("number", [])):
-        if _digits(str(num)) not in digits:
+        if not _has_number(numbers, _digits(str(num))):
             bad.append(f"number {num} missing")
     for num in _as_list(expect.get("no_number", [])):
-        if _digits(str(num)) in digits:
+        if _has_number(numbers, _digits(str(num))):
             bad.append(f"number {num} should not be there")
     for s in _as_list(expect.get("contains", [])):
         if str(s).lower() not in low:
