@@ -948,11 +948,14 @@ class Engine:
         family = s.reporter == "family" or (t.said is not None and self.desk.about_family(t.said.words))
         if family:
             s.reporter = "family"  # later questions get words for a family member
-        if m is not None and m.country:
+        held_at_home = (m is not None and m.country and t.said is not None and self.desk.in_indonesia(t.said.words, family=family)
+                        and self.matcher.country_only_as_destination(t.said.words))
+        if m is not None and m.country and not held_at_home:
             s.country = m.country
             if not family:
                 s.location = "abroad"  # "tolong aku disekap di myawaddy": abroad, whatever was said before
         elif t.said is not None and self.desk.in_indonesia(t.said.words, family=family):
+            # "dikurung calo di batam, mau dikirim ke malaysia": still inside Indonesia
             s.location = "indonesia"  # "dikurung di penampungan PT di bekasi", "adik sy disekap di batam"
         ctx = s.fresh_context()
         if s.country is None and s.location != "indonesia" and ctx is not None and ctx.kind == "offer" and ctx.country:

@@ -81,6 +81,7 @@ CONDITIONAL_WORDS = frozenset("kalau kalo klo jika jikalau seandainya andai if o
 CHOICE_WORDS = frozenset("daftar mendaftar jadi berangkat kerja bekerja lewat ikut pergi ambil terima nekat go apply take work join accept sign leave".split())
 NOW_WORDS = frozenset("sekarang skrg skrang lagi masih sedang tolong tlg help now again currently still sos".split())
 WORD_FOR_WORD = frozenset({"thanks", "greeting", "insult"})  # set phrases: their words together, in order
+DESTINATION_WORDS = frozenset("ke to into menuju towards".split())  # "dikirim ke malaysia": where to, not where
 PASSIVE_DELETED = frozenset("kehapus terhapus kehapusan keapus kehapus2 deleted erased".split())
 DELETE_ASKED = frozenset("hapus hapusin hapuskan menghapus apus apusin delete erase remove".split())
 PAPERS = frozenset("kontrak contract perjanjian agreement dokumen document documents surat formulir form paper papers".split())
@@ -1030,6 +1031,20 @@ class IntentMatcher:
             if s > best_score and s >= 85.0 and s != STEM_SCORE:
                 best, best_score = code, s
         return best
+
+    def country_only_as_destination(self, said: list[str]) -> bool:
+        """"dikurung calo di batam, mau dikirim ke malaysia": every country named is where someone
+        is to be taken ("ke", "to"), not where they are."""
+        positions = self._positions(said)
+        seen: set[int] = set()
+        for w in positions:
+            seen.update(self.country_by_word.get(w, ()))
+        starts = []
+        for i in seen:
+            s, a, _ = self._match_phrase(self.country_keywords[i][1], positions)
+            if s >= 85.0 and s != STEM_SCORE:
+                starts.append(a)
+        return bool(starts) and all(0 < a <= len(said) and said[a - 1] in DESTINATION_WORDS for a in starts)
 
     def classify(self, text: str) -> tuple[str, float]:
         m = self.analyse(text)
