@@ -82,3 +82,23 @@ def test_help_answers_name_the_mission_after_the_kemlu_hotline(content, lang):
     mission = content.t(content.contacts["kbri_phnom_penh"]["name"], lang)
     assert mission in text
     assert text.index(hotline) < text.index(mission)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_first_emergency_reply_fits_one_screen_in_every_country(content, lang):
+    """A country with several missions (the UAE: Dubai and Abu Dhabi) still gets a first
+    emergency reply of one screen, for the person and for a parent writing for them."""
+    from bot.engine import Event
+
+    too_long = []
+    for code, country in content.countries.items():
+        name = country["name"][lang].lower()
+        said_by = {"id": (f"aku disekap di {name}", f"anak saya disekap di {name}"),
+                   "en": (f"i am locked in a room in {name}", f"my daughter is locked in a room in {name}")}
+        for said in said_by[lang]:
+            engine, _ = fresh_engine(content)
+            first = engine.handle("u", Event.message(said, lang_hint=lang))[0]
+            assert first.source == "emergency", said
+            if len(first.text) > 600:
+                too_long.append((said, len(first.text)))
+    assert too_long == []

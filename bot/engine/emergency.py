@@ -23,6 +23,7 @@ from bot.engine.turn import Turn
 
 REPEAT_AFTER = 10 * 60  # seconds: a new danger phrase after this long brings the full reply back
 SOURCE = "emergency"
+ONE_SCREEN = 600  # characters: the first emergency reply fits one phone screen
 
 
 class EmergencyDesk:
@@ -74,11 +75,13 @@ class EmergencyDesk:
             head = first["abroad"]
         else:
             head = first["unknown"]
-        parts = [t.txt(head)]
+        safety = t.txt(self.em["family_safety"] if family else self.em["safety"])
         mission = self.mission_lines(t)
-        if mission:
-            parts.append(mission)
-        parts.append(t.txt(self.em["family_safety"] if family else self.em["safety"]))
+        # one phone screen: a country with several missions (Dubai and Abu Dhabi) shows the first
+        # here and the others behind "Other contacts"
+        if mission and len("\n\n".join((t.txt(head), mission, safety))) > ONE_SCREEN:
+            mission = mission.split("\n")[0]
+        parts = [t.txt(head)] + ([mission] if mission else []) + [safety]
         return [Reply("\n\n".join(parts), self.buttons(t, family), SOURCE)]
 
     def buttons(self, t: Turn, family: bool) -> list[list[Button]]:

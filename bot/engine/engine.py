@@ -358,8 +358,11 @@ class Engine:
         answered = self._short_answer(t, m)
         if answered is not None:
             return answered
-        if s.tool and s.options and (self.short_answers.kind_of(said.words) or "").startswith("reporter:"):
-            return self._choose_again(t)  # "untuk anak saya" at "who offered you this job?": who it is for, not an answer
+        if (s.tool and (self.short_answers.kind_of(said.words) or "").startswith("reporter:")
+                and any(kind in ("yes", "no", "unknown") for _, kind, _ in s.options)):
+            # "untuk anak saya" at "who offered you this job?" (its answers include "Tidak tahu"):
+            # who it is for, not an answer; after a result's buttons it goes on as before
+            return self._choose_again(t)
         if (s.tool and s.options and m.intent == "thanks" and set(m.hits.get("thanks", ())) <= ACK_WORDS
                 and self.short_answers.kind_of(said.words) in ("yes", "no", "unknown")):
             # "oh ok, no" to "who offered you this job?": ask again, keep the place (the "ok" in
