@@ -992,10 +992,8 @@ class Engine:
     def _asks_about_contacts(self, t: Turn, ctx: Context, m: Match) -> bool:
         """"gratis ga nelponnya?", "bisa lewat wa?", "jam berapa bisa dihubungi?" right after the
         numbers of a contact: a short question about how to reach it."""
-        if not (ctx.kind == "help" and (ctx.ref or "").startswith(CONTACTS_REF) and len(m.words) <= FOLLOWUP_WORDS
-                and CONTACT_DETAILS & set(m.words) and _asks(m.words, t.said.text) and not m.country):
-            return False
-        return True
+        return (ctx.kind == "help" and (ctx.ref or "").startswith(CONTACTS_REF) and len(m.words) <= FOLLOWUP_WORDS
+                and bool(CONTACT_DETAILS & set(m.words)) and _asks(m.words, t.said.text) and not m.country)
 
     def _contact_ids(self, ctx: Context) -> list[str]:
         return [cid for cid in (ctx.ref or "").removeprefix(CONTACTS_REF).split(",") if cid]
