@@ -57,11 +57,17 @@ def test_emergency_first_reply_is_one_screen_with_the_number_first(content, lang
                     assert text.index(hotline) < 120, "the number to call comes first"
                 else:
                     assert "110" in text.splitlines()[0]
-                for mid in engine.contacts.missions(country):
+                # the country's first mission is on the screen; all of them are behind "Other contacts"
+                # (a country with several missions would not fit one screen once their notes grow)
+                missions = engine.contacts.missions(country)
+                more = "\n".join(r.text for r in engine.desk.more(t))
+                for i, mid in enumerate(missions):
                     number = next(ln["value"] for ln in content.contacts[mid]["lines"] if any(ch.isdigit() for ch in ln["value"]))
-                    assert number in text, (country, mid)
-                    if not police:
-                        assert text.index(hotline) < text.index(number), "Kemlu before the mission"
+                    assert number in more, (country, mid)
+                    if i == 0:
+                        assert number in text, (country, mid)
+                        if not police:
+                            assert text.index(hotline) < text.index(number), "Kemlu before the mission"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

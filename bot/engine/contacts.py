@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlparse
 
 from babel.dates import format_date as _babel_date
@@ -51,8 +51,12 @@ def is_phone(value: str) -> bool:
 
 
 class ContactBook:
-    def __init__(self, content: Any) -> None:
+    def __init__(self, content: Any, today: Callable[[], _dt.date] = _dt.date.today) -> None:
         self.content = content
+        # whose "today" decides that a mission number is old: the engine's clock, so a test at a
+        # fixed time reads the same text on any day; the content check passes the far future
+        # (every mission old, the longest text) so a screen that fits today fits next year too
+        self.today = today
 
     # -- one contact -----------------------------------------------------------------------
     def render(self, cid: str, lang: str) -> str:
@@ -133,10 +137,9 @@ class ContactBook:
     def is_mission(self, cid: str) -> bool:
         return any(cid in (c.get("missions") or []) for c in self.content.countries.values())
 
-    @staticmethod
-    def _age_days(iso: str) -> int:
+    def _age_days(self, iso: str) -> int:
         try:
-            return (_dt.date.today() - _dt.date.fromisoformat(iso)).days
+            return (self.today() - _dt.date.fromisoformat(iso)).days
         except Exception:
             return 0
 

@@ -24,6 +24,7 @@ The bot never goes silent.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import logging
 import re
 import time
@@ -78,8 +79,8 @@ class Engine:
         self.matcher = IntentMatcher.for_content(content)
         self.intent_modules = {m["intent"]: mid for mid, m in content.modules.items()}
         self.written_markers = self.matcher.written_markers(content.languages)
-        self.contacts = ContactBook(content)
         self.clock = clock
+        self.contacts = ContactBook(content, today=lambda: _dt.date.fromtimestamp(self.clock()))
         # built once per loaded content, like the matcher (content does not change once loaded)
         self.answers = _per_content(content, "_answer_index", lambda: AnswerIndex(content, self.matcher))
         self.short_answers = _per_content(content, "_short_answers", lambda: ShortAnswers(
