@@ -82,17 +82,19 @@ def stems(word: str) -> frozenset[str]:
         if base.endswith(suf) and len(base) - len(suf) >= 4:
             bases.add(base[: -len(suf)])
             break
-    for suf in _EN_SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 4:
-            root = word[: -len(suf)]
-            bases.add(root)
-            if len(root) > 4 and root[-1] == root[-2]:
-                bases.add(root[:-1])  # kidnapped -> kidnap
-            break
     for b in bases:
         out.add(b)
         if b not in _NO_PREFIX:
             out.update(_strip_prefix(b))
+    # an English root keeps its start: an Indonesian prefix and an English suffix do not meet in
+    # one word ("berantas" is not be-ranta-s, so it is not "dirantai")
+    for suf in _EN_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            root = word[: -len(suf)]
+            out.add(root)
+            if len(root) > 4 and root[-1] == root[-2]:
+                out.add(root[:-1])  # kidnapped -> kidnap
+            break
     return frozenset(x for x in out if len(x) >= 4)
 
 
