@@ -45,7 +45,8 @@ FLOORS = {"intents_conversation.tsv": 0.96, "intents_conversation2.tsv": 0.95, "
           "intents_conversation48.tsv": 0.91, "intents_conversation49.tsv": 0.93,
           "intents_conversation50.tsv": 0.94,
           "intents_conversation51.tsv": 0.94,
-          "intents_conversation52.tsv": 0.90}
+          "intents_conversation52.tsv": 0.90,
+          "intents_conversation53.tsv": 0.94, "intents_conversation54.tsv": 0.92}
 # false alarms allowed, as a share of the non-emergency messages
 # (the 33rd stands at 7 of 347, 2.0%: everyday senses of its writer's still to mend; it may not get worse)
 ALARMS: dict[str, float] = {"intents_conversation33.tsv": 0.025}

@@ -13,7 +13,7 @@ HELDOUT = load_dir(DIALOG_DIR / "heldout")
 # the later held-out sets (each read once, then tuned on: README) are held where they stand;
 # the seventh and later were written from the issue's own words on what follows an emergency
 # (the earlier writers expected the full emergency reply again, which the issue asks the bot not to do)
-LATER = {str(n): load_dir(DIALOG_DIR / f"heldout{n}") for n in range(4, 53)}
+LATER = {str(n): load_dir(DIALOG_DIR / f"heldout{n}") for n in range(4, 55)}
 
 
 def fresh_engine(content):
@@ -51,7 +51,7 @@ def test_heldout_dialogs_floor(content):
 # the 6th: its writer expected the help screen for "nomor kbri kamboja brp"; the writers of ten
 # later pairs expected the country's card (its mission, Kemlu first), which it now gets; the 20th:
 # "gimana cara mintanya balik?" after the passport answer ties the menu word "balik" with a follow-up
-@pytest.mark.parametrize("held, floor", [("4", 0.78), ("5", 0.67), ("6", 0.58), ("7", 0.93), ("8", 0.95), ("9", 0.80), ("10", 0.88), ("11", 0.93), ("12", 0.96), ("13", 0.95), ("14", 0.92), ("15", 0.89), ("16", 0.90), ("17", 0.96), ("18", 0.89), ("19", 0.94), ("20", 0.88), ("21", 0.91), ("22", 0.90), ("23", 0.86), ("24", 0.97), ("25", 0.97), ("26", 0.90), ("27", 0.93), ("28", 0.93), ("29", 0.84), ("30", 0.80), ("31", 0.81), ("32", 0.85), ("33", 0.86), ("34", 0.81), ("35", 0.85), ("36", 0.88), ("37", 0.92), ("38", 0.92), ("39", 0.85), ("40", 0.86), ("41", 0.92), ("42", 0.93), ("43", 0.94), ("44", 0.90), ("45", 0.90), ("46", 0.84), ("47", 0.91), ("48", 0.92), ("49", 0.91), ("50", 0.85), ("51", 0.85), ("52", 0.86)])
+@pytest.mark.parametrize("held, floor", [("4", 0.78), ("5", 0.67), ("6", 0.58), ("7", 0.93), ("8", 0.95), ("9", 0.80), ("10", 0.88), ("11", 0.93), ("12", 0.96), ("13", 0.95), ("14", 0.92), ("15", 0.89), ("16", 0.90), ("17", 0.96), ("18", 0.89), ("19", 0.94), ("20", 0.88), ("21", 0.91), ("22", 0.90), ("23", 0.86), ("24", 0.97), ("25", 0.97), ("26", 0.90), ("27", 0.93), ("28", 0.93), ("29", 0.84), ("30", 0.80), ("31", 0.81), ("32", 0.85), ("33", 0.86), ("34", 0.81), ("35", 0.85), ("36", 0.88), ("37", 0.92), ("38", 0.92), ("39", 0.85), ("40", 0.86), ("41", 0.92), ("42", 0.93), ("43", 0.94), ("44", 0.90), ("45", 0.90), ("46", 0.84), ("47", 0.91), ("48", 0.92), ("49", 0.91), ("50", 0.85), ("51", 0.85), ("52", 0.86), ("53", 0.86), ("54", 0.85)])
 def test_later_heldout_sets_do_not_fall_back(content, held, floor):
     scenarios = LATER[held]
     results = []

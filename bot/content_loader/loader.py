@@ -495,6 +495,11 @@ class _Checker:
         for aid in screens:
             if answers and aid not in answers:
                 self.err("emergency.yaml", ("screens_for_answers", aid), f"answer {aid!r} is not in answers.yaml")
+        instead = (self.files.get("emergency.yaml") or {}).get("answers_after_emergency") or {}
+        for first, then in instead.items():
+            for name in (first, then):
+                if answers and name not in answers:
+                    self.err("emergency.yaml", ("answers_after_emergency", first), f"answer {name!r} is not in answers.yaml")
         followups = (self.files.get("conversation.yaml") or {}).get("followups") or {}
         aid = followups.get("contact_messages_answer")
         if answers and aid is not None and aid not in answers:

@@ -121,6 +121,11 @@ class EmergencyDesk:
     def ready(self, t: Turn) -> list[Reply]:
         return [Reply(t.txt(self.em["ready"]), [[Button("📞 " + t._("Other contacts"), cb.encode(Action("em", "more")))], [Button(t._("Menu"), cb.MENU)]], SOURCE + ":ready")]
 
+    def answer_instead(self, answer_id: str) -> str:
+        """The answer for a question asked in the minutes after the emergency (emergency.yaml
+        answers_after_emergency: money asked then is a ransom, not a placement fee)."""
+        return (self.em.get("answers_after_emergency") or {}).get(answer_id, answer_id)
+
     def screen_for_answer(self, t: Turn, answer_id: str) -> list[Reply] | None:
         """The emergency's own screen for a direct answer asked in the minutes after it
         (emergency.yaml screens_for_answers: "what do I prepare?" gets what to have ready)."""

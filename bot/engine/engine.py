@@ -684,7 +684,8 @@ class Engine:
             return self._sos_on_top(t, self.desk.more(t))  # "nomor lain ada gk? yg tadi gk diangkat", "give me all the contacts"
         short_question = self._short_question_answer(t, m)
         if short_question is not None:  # "apa nanti aku dihukum?"
-            return self._sos_on_top(t, self.desk.screen_for_answer(t, short_question) or self._answer(t, short_question))
+            aid = self.desk.answer_instead(short_question)
+            return self._sos_on_top(t, self.desk.screen_for_answer(t, aid) or self._answer(t, aid))
         if m.guessed() and not danger_again and self.matcher.opens_with("thanks", t.said.words):
             m = dataclasses.replace(m, intent="thanks")  # "makasih, udh sy telpon nomornya": thanks, not a guess at help
         elif m.guessed() and not (m.intent == "thanks" and not danger_again):
@@ -694,7 +695,9 @@ class Engine:
             m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
         if replies and replies[0].source.startswith("answer:"):  # "apa yg harus aku siapin buat lapor?"
-            replies = self.desk.screen_for_answer(t, replies[0].source.removeprefix("answer:")) or replies
+            asked = replies[0].source.removeprefix("answer:")
+            aid = self.desk.answer_instead(asked)  # "mereka minta transfer 50 juta": a ransom, not a fee
+            replies = self.desk.screen_for_answer(t, aid) or (self._answer(t, aid) if aid != asked else replies)
         # "mereka mukulin temen sy lg": more danger, nothing asked; a topic's answer would be a
         # guess at a question nobody asked, so what to do next comes instead
         told = danger_again and not _asks(t.said.words, t.said.text) and replies and replies[0].source.startswith(
@@ -1604,7 +1607,7 @@ EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a
 CONTACTS_REF = "contacts:"  # a help context that named contacts: "contacts:kp2mi,kemlu_pwni"
 # a question about how to reach a contact just named: its cost, hours, WhatsApp
 CONTACT_DETAILS = frozenset("gratis free bayar berbayar biaya pulsa charge cost jam hours buka open wa whatsapp sms chat "
-                            "email kapan when nelpon nelponnya telepon telponnya".split())
+                            "email kapan when nelpon nelponnya telepon telponnya luar abroad overseas malam malem night".split())
 LANGUAGE_REQUEST_WORDS = 10  # longer, a message that names a language may be an ad asking for it
 MESSAGING = frozenset("wa whatsapp sms chat pesan message messages text".split())
 SAYS_WHERE_WORDS = 6  # after an emergency, "sy di kamboja, dekat perbatasan" says where; longer, it tells more
