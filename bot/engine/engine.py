@@ -684,8 +684,7 @@ class Engine:
             return self._sos_on_top(t, self.desk.more(t))  # "nomor lain ada gk? yg tadi gk diangkat", "give me all the contacts"
         short_question = self._short_question_answer(t, m)
         if short_question is not None:  # "apa nanti aku dihukum?"
-            aid = self.desk.answer_instead(short_question)
-            return self._sos_on_top(t, self.desk.screen_for_answer(t, aid) or self._answer(t, aid))
+            return self._sos_on_top(t, self._answer_after_emergency(t, short_question) or self._answer(t, short_question))
         if m.guessed() and not danger_again and self.matcher.opens_with("thanks", t.said.words):
             m = dataclasses.replace(m, intent="thanks")  # "makasih, udh sy telpon nomornya": thanks, not a guess at help
         elif m.guessed() and not (m.intent == "thanks" and not danger_again):
@@ -695,9 +694,7 @@ class Engine:
             m = dataclasses.replace(m, intent=UNKNOWN)
         replies = self._route(t, m)
         if replies and replies[0].source.startswith("answer:"):  # "apa yg harus aku siapin buat lapor?"
-            asked = replies[0].source.removeprefix("answer:")
-            aid = self.desk.answer_instead(asked)  # "mereka minta transfer 50 juta": a ransom, not a fee
-            replies = self.desk.screen_for_answer(t, aid) or (self._answer(t, aid) if aid != asked else replies)
+            replies = self._answer_after_emergency(t, replies[0].source.removeprefix("answer:")) or replies
         # "mereka mukulin temen sy lg": more danger, nothing asked; a topic's answer would be a
         # guess at a question nobody asked, so what to do next comes instead
         told = danger_again and not _asks(t.said.words, t.said.text) and replies and replies[0].source.startswith(
@@ -711,6 +708,13 @@ class Engine:
         if added:  # a new danger phrase: the number again (and the mission), a line each
             replies[0] = Reply(added + "\n\n" + replies[0].text, replies[0].buttons, replies[0].source)
         return self._sos_on_top(t, replies)
+
+    def _answer_after_emergency(self, t: Turn, asked: str) -> list[Reply] | None:
+        """What a direct answer asked in the minutes after the emergency becomes: another answer
+        ("mereka minta transfer 50 juta" is a ransom, not a placement fee), or the emergency's own
+        screen ("what do I prepare?"); None when it stays as it is."""
+        aid = self.desk.answer_instead(asked)
+        return self.desk.screen_for_answer(t, aid) or (self._answer(t, aid) if aid != asked else None)
 
     def _says_where(self, t: Turn, m: Match, danger_again: bool) -> bool:
         """After the emergency reply, a short message that names a country and asks nothing says
@@ -1605,7 +1609,8 @@ COUNTRY_CARD_WORDS = 5  # longer, a message naming a country is about something 
 COUNTRY_FOLLOWUP_WORDS = 4  # "trus kalau di vietnam?" after a result: the country; longer, a question about someone there
 EMERGENCY_TOOL_WORDS = 30  # words from which an emergency message may also be a pasted ad to check
 CONTACTS_REF = "contacts:"  # a help context that named contacts: "contacts:kp2mi,kemlu_pwni"
-# a question about how to reach a contact just named: its cost, hours, WhatsApp
+# a question about how to reach a contact just named: its cost, hours, WhatsApp, the number
+# from abroad or at night
 CONTACT_DETAILS = frozenset("gratis free bayar berbayar biaya pulsa charge cost jam hours buka open wa whatsapp sms chat "
                             "email kapan when nelpon nelponnya telepon telponnya luar abroad overseas malam malem night".split())
 LANGUAGE_REQUEST_WORDS = 10  # longer, a message that names a language may be an ad asking for it
